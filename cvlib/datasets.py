@@ -14,6 +14,9 @@ Data sets
 ``lubricant_indicators``
     Names for the 12 leaf indicators. The source lost them (its Figure 1 is missing): the names are
     plausible ones chosen by cvlib, not the article's.
+``lubricant_hierarchy``
+    The case's indicator hierarchy with judgment matrices: the reconstruction of ``methods/ahp.md``
+    §15.6 (the article printed the weights, not its matrices), and the published composite weights.
 ``b2b_customers``
     3,000 synthetic B2B customers of a lubricant distributor with the same 12 indicators in natural
     units plus annual revenue, made by :func:`synthetic_b2b_customers` with ``seed=2026``.
@@ -27,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from cvlib._validation import CvlibInputError
 
@@ -44,6 +48,13 @@ REGISTRY: dict[str, dict[str, str]] = {
         "sha256": "b894c31305318e0582aeaf4903cbd63acdec9eab63a34870db65fa38586966e7",
         "description": "names, parents and directions of the 12 leaf indicators",
         "source": "cvlib (plausible names; the article's Figure 1 is lost)",
+        "licence": "CC0 (constructed by cvlib)",
+    },
+    "lubricant_hierarchy": {
+        "file": "lubricant_hierarchy.yaml",
+        "sha256": "5d35ecfcc4fd6e08bacd06cd1e83dce7755687a6be89351b581fe502c01a2ba0",
+        "description": "indicator hierarchy with reconstructed judgment matrices",
+        "source": "methods/ahp.md §15.6 reconstruction (the article's matrices are lost)",
         "licence": "CC0 (constructed by cvlib)",
     },
     "b2b_customers": {
@@ -125,6 +136,24 @@ def load_lubricant(data_dir: str | Path | None = None) -> pd.DataFrame:
 def load_lubricant_indicators(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Leaf indicator metadata (code, parent, Chinese and English name, direction, unit)."""
     return pd.read_csv(data_path("lubricant_indicators", data_dir), index_col="code")
+
+
+def load_hierarchy_file(path: str | Path) -> dict:
+    """Read a hierarchy YAML file (``root``, ``nodes``; see ``data/lubricant_hierarchy.yaml``)."""
+    with open(path, encoding="utf-8") as handle:
+        spec = yaml.safe_load(handle)
+    if not isinstance(spec, dict) or "nodes" not in spec or "root" not in spec:
+        raise CvlibInputError(
+            f"{path} is not a hierarchy file: it needs a 'root' name and a 'nodes' mapping "
+            f"(see data/lubricant_hierarchy.yaml for the format)."
+        )
+    return spec
+
+
+def load_lubricant_hierarchy(data_dir: str | Path | None = None) -> dict:
+    """The lubricant hierarchy: ``root``, ``nodes`` (children + judgment matrix per node) and the
+    article's ``published_composite_weights``."""
+    return load_hierarchy_file(data_path("lubricant_hierarchy", data_dir))
 
 
 def load_b2b_customers(data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -72,3 +72,19 @@ def test_check_command_exit_codes(tmp_path, capsys):
     assert datasets.main(["check"]) == 0
     assert datasets.main(["check", str(tmp_path)]) == 1
     assert datasets.main([]) == 2
+
+
+def test_lubricant_hierarchy_file_has_root_nodes_and_published_weights():
+    spec = datasets.load_lubricant_hierarchy()
+    assert spec["root"] == "客户价值"
+    assert list(spec["nodes"]["总利润"]["children"]) == ["TP1", "TP2", "TP3", "TP4"]
+    published = spec["published_composite_weights"]
+    assert list(published) == datasets.LUBRICANT_CODES
+    assert abs(sum(published.values()) - 1.0) < 1e-9
+
+
+def test_hierarchy_file_without_nodes_is_rejected(tmp_path):
+    path = tmp_path / "h.yaml"
+    path.write_text("root: goal\n", encoding="utf-8")
+    with pytest.raises(CvlibInputError, match="needs a 'root' name and a 'nodes' mapping"):
+        datasets.load_hierarchy_file(path)
