@@ -1,0 +1,733 @@
+"""Customer segments: the current × potential value matrix and ABC / Pareto classes.
+
+* :func:`value_matrix` — the seed's two-dimensional customer-value segmentation (二维客户价值细分):
+  each customer's current value (当前价值) and potential value (潜在价值) are compared with the mean
+  over all customers; 高/高 → 高价值客户, 低/低 → 低价值客户, mixed → 中间客户
+  (``methods/value_and_credit.md`` §1.4).
+* :func:`abc_classify` — ABC classes by cumulative share of revenue or of customers (ABC分类法,
+  "20/80" 规律), with the Pareto curve, top share, the 80/20 check and the Gini coefficient
+  (``methods/rfm.md`` §12; seed bands ``methods/value_and_credit.md`` §2.1–2.2), and
+  :func:`check_bands` to compare the classes with the seed's bands.
+
+Figures: :func:`cvlib.plots.plot_value_matrix` takes ``result.table`` and ``result.centers``;
+:func:`cvlib.plots.plot_pareto` takes ``result.pareto_curve``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from numbers import Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cvlib._results import ResultMixin
+from cvlib._validation import (
+    CvlibInputError,
+    check_choice,
+    check_columns_exist,
+    numeric_frame,
+)
+
+__all__ = [
+    "ABC_CUTS",
+    "SOURCE_001_BANDS",
+    "ABCResult",
+    "ValueMatrixResult",
+    "abc_classify",
+    "check_bands",
+    "gini",
+    "pareto_curve",
+    "pareto_holds",
+    "top_share",
+    "value_matrix",
+]
+
+_MAX_LISTED = 10
+
+# ---------------------------------------------------------------------------------------------
+# current x potential value matrix (value_and_credit.md §1.4)
+
+_QUADRANTS = ("HH", "HL", "LH", "LL")
+_LEVELS = {"zh": ("高", "低"), "en": ("high", "low")}
+_SEGMENTS = {
+    "zh": ("高价值客户", "中间客户", "低价值客户"),
+    "en": ("high value", "middle", "low value"),
+}
+_STRATEGIES = {  # [seed] 000_245a737c91eacf33.txt L313-315; English translation by cvlib
+    "zh": ("企业应当予以重视", "根据具体情况适当投入资源", "企业不再投入资源"),
+    "en": ("prioritise", "invest case by case", "no further investment"),
+}
+_UNCLASSIFIED = {"zh": "未分类", "en": "unclassified"}
+_SEGMENT_OF_QUADRANT = np.array([0, 1, 1, 2])  # HH high, HL/LH middle, LL low
+_SUBTYPE_OF_QUADRANT = np.array([-1, 0, 1, -1])  # middle sub-type HL / LH
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ValueMatrixResult(ResultMixin):
+    """Current × potential value matrix (二维客户价值细分), one row per customer.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Per customer: ``current``, ``potential``, ``current_level``, ``potential_level`` (高/低),
+        ``quadrant`` (HH, HL, LH, LL; current first), ``segment`` (高价值客户 / 中间客户 /
+        低价值客户), ``subtype`` (HL or LH for 中间客户) and ``strategy``. Unclassified customers
+        (a missing value) have missing labels.
+    counts : DataFrame
+        Per quadrant and for the unclassified: segment label, count and share of all customers.
+    centers : Series
+        The split points of the two axes (``current``, ``potential``).
+    n_ties : Series
+        Per axis, the customers whose value counted as equal to the centre.
+    axes : tuple
+        Names of the two inputs (e.g. the group names 当前价值, 潜在价值).
+    center, equal_is, tie_tol, lang
+        The conventions used (see :func:`value_matrix`).
+    n_unclassified : int
+        Customers with a missing current or potential value.
+    """
+
+    table: pd.DataFrame
+    counts: pd.DataFrame
+    centers: pd.Series
+    n_ties: pd.Series
+    axes: tuple[Hashable, Hashable]
+    center: Any
+    equal_is: str
+    tie_tol: float
+    lang: str
+    n_unclassified: int
+
+    _conventions = ("center", "equal_is", "tie_tol", "lang", "n_unclassified")
+    _title = "ValueMatrixResult (current × potential value, 二维客户价值细分)"
+
+    def summary(self) -> pd.DataFrame:
+        """The counts table: per quadrant (and unclassified) the segment, count and share."""
+        return self.counts
+
+
+def value_matrix(
+    current: pd.Series | pd.DataFrame | Any,
+    potential: pd.Series | None = None,
+    *,
+    center: str | float | tuple[float, float] = "mean",
+    equal_is: str = "low",
+    tie_tol: float = 1e-9,
+    lang: str = "zh",
+) -> ValueMatrixResult:
+    """Split customers into 高/低 current and potential value and into the four quadrants.
+
+    Per axis: 高 (high) if x > center, 低 (low) if x < center ("大于均值则评价为高, 小于均值则评价为
+    低"); a value counts as equal to the centre when |x − center| ≤ tie_tol · max(1, SD(x))
+    (SD with ddof = 1) and is then placed by ``equal_is``.
+
+    ======== ========= ======================= =========================
+    current  potential segment                 strategy [seed]
+    ======== ========= ======================= =========================
+    高       高        高价值客户 (high value)  企业应当予以重视
+    高       低        中间客户 (middle), HL   根据具体情况适当投入资源
+    低       高        中间客户 (middle), LH   根据具体情况适当投入资源
+    低       低        低价值客户 (low value)   企业不再投入资源
+    ======== ========= ======================= =========================
+
+    Parameters
+    ----------
+    current : Series, DataFrame or ScoreResult
+        Current value per customer (index = customer ids). Or a DataFrame with exactly two
+        columns (current, potential), or a :class:`cvlib.scoring.ScoreResult` with two groups
+        (its ``sub_scores``); ``potential`` is then omitted.
+    potential : Series, optional
+        Potential value per customer, with the same customer ids as ``current``.
+    center : {"mean", "median"}, float or (float, float)
+        The split point: the mean over all customers (default, the seed's rule), the median, or a
+        fixed number (one for both axes or one per axis, e.g. a reference period's means).
+    equal_is : {"low", "high", "raise"}
+        Where a value equal to the centre goes. The seed leaves it open; ``"low"`` (default)
+        means high only if strictly greater. ``"raise"`` raises naming the customers.
+    tie_tol : float
+        Relative tolerance of "equal" (z-score means are 0 only up to ~1e-16).
+    lang : {"zh", "en"}
+        Language of the labels (高/低, 高价值客户, strategy); identifiers and quadrant codes stay.
+
+    Returns
+    -------
+    ValueMatrixResult
+        ``table`` (per customer), ``counts`` (per quadrant, with shares), ``centers``,
+        ``n_ties``, ``n_unclassified`` and the conventions; ``summary()`` gives ``counts``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> res = value_matrix(pd.Series([3.0, 1.0, 2.0]), pd.Series([1.0, 3.0, 2.0]))
+    >>> res.table["quadrant"].tolist()
+    ['HL', 'LH', 'LL']
+
+    References
+    ----------
+    The seed article on AHP customer-value segmentation (层次分析法客户价值细分, lubricant-company
+    case), ``methods/value_and_credit.md`` §1.4.
+    """
+    check_choice("equal_is", equal_is, ("low", "high", "raise"))
+    check_choice("lang", lang, ("zh", "en"))
+    if not (isinstance(tie_tol, Real) and math.isfinite(tie_tol) and tie_tol >= 0):
+        raise CvlibInputError(f"tie_tol must be a finite number >= 0, got {tie_tol!r}.")
+    data, axes = _two_axes(current, potential)
+    centers = _centers(data, center)
+
+    x = data.to_numpy(dtype="float64")
+    valid = ~np.isnan(x)
+    sd = data.std(ddof=1).to_numpy()
+    scale = np.fmax(1.0, np.nan_to_num(sd, nan=1.0))
+    c = centers.to_numpy()
+    equal = valid & (np.abs(x - c) <= tie_tol * scale)
+    if equal_is == "raise" and equal.any():
+        parts = [
+            f"{name} (centre {c[j]:.6g}): customer(s) {_listed(data.index[equal[:, j]])}"
+            for j, name in enumerate(axes)
+            if equal[:, j].any()
+        ]
+        raise CvlibInputError(
+            f"customers equal to the centre (|x − center| ≤ tie_tol·max(1, SD)): "
+            f"{'; '.join(parts)}. The seed does not say where they go; pass equal_is='low' "
+            f"(high only if strictly greater) or equal_is='high'."
+        )
+    high = (x > c) & ~equal if equal_is == "low" else (x > c) | equal
+
+    complete = valid.all(axis=1)
+    quadrant = np.where(complete, 2 * (~high[:, 0]) + (~high[:, 1]), -1)
+    seg = np.where(complete, _SEGMENT_OF_QUADRANT[quadrant], -1)
+    sub = np.where(complete, _SUBTYPE_OF_QUADRANT[quadrant], -1)
+    levels = [np.where(valid[:, j], (~high[:, j]).astype(int), -1) for j in range(2)]
+
+    def cat(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=list(categories))
+
+    index = data.index
+    table = pd.DataFrame(
+        {
+            "current": x[:, 0],
+            "potential": x[:, 1],
+            "current_level": cat(levels[0], _LEVELS[lang]),
+            "potential_level": cat(levels[1], _LEVELS[lang]),
+            "quadrant": cat(quadrant, _QUADRANTS),
+            "segment": cat(seg, _SEGMENTS[lang]),
+            "subtype": cat(sub, ("HL", "LH")),
+            "strategy": cat(seg, _STRATEGIES[lang]),
+        },
+        index=index,
+    )
+
+    n = len(index)
+    n_unclassified = int((~complete).sum())
+    counted = np.bincount(quadrant[complete], minlength=4)
+    seg_names = _SEGMENTS[lang]
+    counts = pd.DataFrame(
+        {
+            "segment": [seg_names[k] for k in _SEGMENT_OF_QUADRANT] + [_UNCLASSIFIED[lang]],
+            "count": np.append(counted, n_unclassified),
+        },
+        index=pd.Index([*_QUADRANTS, "unclassified"], name="quadrant"),
+    )
+    counts["share"] = counts["count"] / n
+    return ValueMatrixResult(
+        table=table,
+        counts=counts,
+        centers=centers,
+        n_ties=pd.Series(equal.sum(axis=0), index=centers.index, name="n_ties"),
+        axes=axes,
+        center=center,
+        equal_is=equal_is,
+        tie_tol=float(tie_tol),
+        lang=lang,
+        n_unclassified=n_unclassified,
+    )
+
+
+def _two_axes(current: Any, potential: Any) -> tuple[pd.DataFrame, tuple[Hashable, Hashable]]:
+    """A float64 frame with columns current, potential, and the names of the two inputs."""
+    if potential is None:
+        frame = getattr(current, "sub_scores", current)  # a ScoreResult: its group sub-scores
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(
+                "value_matrix needs current and potential Series, a DataFrame with two columns, "
+                f"or a ScoreResult with two groups; got {type(current).__name__} alone."
+            )
+        if frame.shape[1] != 2:
+            what = "ScoreResult sub_scores" if frame is not current else "the DataFrame"
+            raise CvlibInputError(
+                f"{what} has {frame.shape[1]} columns ({_listed(frame.columns)}); the value "
+                f"matrix needs exactly two (current, potential). Select them, e.g. "
+                f"df[['当前价值', '潜在价值']], or pass groups with two branches."
+            )
+    else:
+        for name, s in (("current", current), ("potential", potential)):
+            if not isinstance(s, pd.Series):
+                raise TypeError(
+                    f"{name} must be a pandas Series indexed by customer id, got "
+                    f"{type(s).__name__}."
+                )
+        for name, s in (("current", current), ("potential", potential)):
+            if s.index.has_duplicates:
+                raise CvlibInputError(
+                    f"{name} has duplicated customer ids {_listed(s.index[s.index.duplicated()])}."
+                )
+        only_c = current.index.difference(potential.index)
+        only_p = potential.index.difference(current.index)
+        if len(only_c) or len(only_p):
+            raise CvlibInputError(
+                f"current and potential must cover the same customers: only in current "
+                f"{_listed(only_c) or 'none'}; only in potential {_listed(only_p) or 'none'}."
+            )
+        frame = pd.DataFrame({0: current, 1: potential.reindex(current.index)}, index=current.index)
+        frame.columns = [
+            current.name if current.name is not None else "current",
+            potential.name if potential.name is not None else "potential",
+        ]
+    axes = (frame.columns[0], frame.columns[1])
+    if frame.index.has_duplicates:
+        raise CvlibInputError(
+            f"duplicated customer ids {_listed(frame.index[frame.index.duplicated()])}."
+        )
+    data = numeric_frame(frame, "value matrix input")
+    data.columns = ["current", "potential"]
+    return data, axes
+
+
+def _centers(data: pd.DataFrame, center: Any) -> pd.Series:
+    if isinstance(center, str):
+        check_choice("center", center, ("mean", "median"))
+        values = data.mean() if center == "mean" else data.median()
+        empty = [c for c in data.columns if data[c].notna().sum() == 0]
+        if empty:
+            raise CvlibInputError(f"{_listed(empty)} has no observed value; no {center} exists.")
+        return values.rename("center")
+    if isinstance(center, int | float | np.integer | np.floating) and not isinstance(center, bool):
+        pair = (float(center), float(center))
+    elif isinstance(center, Sequence) and len(center) == 2:
+        pair = tuple(float(v) for v in center)
+    else:
+        raise CvlibInputError(
+            f"center={center!r} is not valid; use 'mean', 'median', a number, or (current, "
+            f"potential) numbers."
+        )
+    if not all(math.isfinite(v) for v in pair):
+        raise CvlibInputError(f"center must be finite, got {center!r}.")
+    return pd.Series(pair, index=["current", "potential"], name="center")
+
+
+# ---------------------------------------------------------------------------------------------
+# ABC / Pareto (rfm.md §12, value_and_credit.md §2.1-2.2)
+
+#: Default cuts of :func:`abc_classify` per ``by``, and the seed's bands as ``preset="source_001"``.
+ABC_CUTS: dict[str | None, dict[str, tuple[float, float]]] = {
+    None: {"revenue": (0.80, 0.95), "customers": (0.20, 0.40)},
+    "source_001": {"revenue": (0.60, 0.80), "customers": (0.15, 0.35)},
+}
+
+#: The seed's ABC bands in percent (001_d91ab13e8d170bdb.txt L268): (low, high) of the customer
+#: share and of the amount share per class; ``None`` = "≈ 20 %", read as 20 ± tol_pp.
+SOURCE_001_BANDS: dict[str, dict[str, tuple[float, float] | None]] = {
+    "A": {"customers": (10.0, 20.0), "amount": (60.0, 70.0)},
+    "B": {"customers": None, "amount": None},
+    "C": {"customers": (60.0, 70.0), "amount": (10.0, 20.0)},
+}
+
+_CLASSES = ("A", "B", "C")
+_PARETO_TOL = 1e-12  # pareto_holds: guard against 0.8 computed as 0.7999999999999999
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ABCResult(ResultMixin):
+    """ABC classes by cumulative share (ABC分类法) with the Pareto statistics.
+
+    Attributes
+    ----------
+    classes : Series
+        Per customer (input order): "A", "B", "C", or missing (NA) outside the population.
+    table : DataFrame
+        Per class A, B, C: ``customers``, ``customer_share``, ``revenue``, ``revenue_share``,
+        ``mean``. Shares are of the population (amount > 0).
+    amounts : Series
+        The amounts used, per customer in input order.
+    by : str
+        ``"revenue"`` or ``"customers"``.
+    cuts : (float, float)
+        The two cuts used; ``preset`` names their source (or ``None``).
+    n, n_excluded, n_nonpositive, n_missing : int
+        Population size; customers outside it (class NA), of which amount ≤ 0 and missing.
+    excluded_amount : float
+        Σ of the (non-positive) amounts outside the population.
+    """
+
+    classes: pd.Series
+    table: pd.DataFrame
+    amounts: pd.Series
+    by: str
+    cuts: tuple[float, float]
+    preset: str | None
+    n: int
+    n_excluded: int
+    n_nonpositive: int
+    n_missing: int
+    excluded_amount: float
+
+    _conventions = ("by", "cuts", "preset", "n", "n_excluded")
+    _title = "ABCResult (ABC分类法 / Pareto)"
+
+    @cached_property
+    def sorted_amounts(self) -> np.ndarray:
+        """The population's amounts (> 0), highest first."""
+        return _population(self.amounts)[1]
+
+    @property
+    def pareto_curve(self) -> pd.DataFrame:
+        """Cumulative customer share vs revenue share, highest amount first, from (0, 0)."""
+        return _pareto_curve(self.sorted_amounts)
+
+    def top_share(self, p: float = 0.2) -> float:
+        """Revenue share of the top ⌈p·N⌉ customers of the population."""
+        return _top_share(self.sorted_amounts, p)
+
+    @property
+    def pareto_holds(self) -> bool:
+        """True when the top 20 % of customers hold at least 80 % of the amount (二八原则)."""
+        return _top_share(self.sorted_amounts, 0.2) >= 0.80 - _PARETO_TOL
+
+    @property
+    def gini(self) -> float:
+        """Gini coefficient of the population's amounts (0 = all equal)."""
+        return _gini(self.sorted_amounts)
+
+    def summary(self) -> pd.DataFrame:
+        """The class table plus a row "NA" with the customers outside the population."""
+        na = pd.DataFrame(
+            {
+                "customers": [self.n_excluded],
+                "customer_share": [np.nan],
+                "revenue": [self.excluded_amount],
+                "revenue_share": [np.nan],
+                "mean": [np.nan],
+            },
+            index=["NA"],
+        )
+        return pd.concat([self.table, na])
+
+
+def abc_classify(
+    amounts: pd.Series | pd.DataFrame | Any,
+    *,
+    by: str = "revenue",
+    cuts: tuple[float, float] | None = None,
+    preset: str | None = None,
+    column: Hashable | None = None,
+) -> ABCResult:
+    """ABC classes by cumulative share of revenue (or of customers), the 80/20 analysis.
+
+    Population: customers with amount > 0 (others get class NA and are counted). Sort by amount
+    descending, ties by customer id ascending (for the sort only; since a group of equal amounts
+    takes one class, the order within a tie changes no output), and take the cumulative share
+    *before* customer i:
+
+    * ``by="revenue"``: prev_i = Σ_{j<i} M_j / Σ M;
+    * ``by="customers"``: prev_i = (i − 1)/N.
+
+    Class A if prev_i < cuts[0], B if prev_i < cuts[1], else C, so class A always holds at least
+    cuts[0] and is never empty. A group of equal amounts always gets one class: that of its first
+    member in the sort.
+
+    Parameters
+    ----------
+    amounts : Series, DataFrame or RFM result
+        Amount per customer (index = customer ids): a Series; a DataFrame with ``column=``; or any
+        object with a ``.table`` DataFrame holding a ``monetary`` column (an RFM result).
+    by : {"revenue", "customers"}
+        Cumulate the share of the amount (default) or the share of customers.
+    cuts : (float, float), optional
+        0 < cuts[0] ≤ cuts[1] ≤ 1. Default (0.80, 0.95) for revenue, (0.20, 0.40) for customers.
+    preset : {"source_001"}, optional
+        The seed's bands as cuts (``value_and_credit.md`` §2.1): revenue (0.60, 0.80),
+        customers (0.15, 0.35). Not together with ``cuts``.
+    column : str, optional
+        The amount column when ``amounts`` is a DataFrame.
+
+    Returns
+    -------
+    ABCResult
+        ``classes``, ``table`` (per class: customers, shares, revenue, mean), ``pareto_curve``,
+        ``top_share(p)``, ``pareto_holds``, ``gini`` and the counts of excluded customers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.Series([500, 300, 200, 150, 100, 80, 60, 50, 40, 30], index=range(1, 11))
+    >>> abc_classify(m, preset="source_001").classes.tolist()
+    ['A', 'A', 'A', 'B', 'B', 'C', 'C', 'C', 'C', 'C']
+
+    References
+    ----------
+    Juran, J. M. (1951). *Quality Control Handbook* (the Pareto principle, "vital few").
+    Lorenz, M. O. (1905). Methods of measuring the concentration of wealth. *JASA* 9(70), 209–219.
+    Seed: 001_d91ab13e8d170bdb.txt L268 (supermarket ABC bands), 002_b327b4758369a3e6.txt L248.
+    """
+    check_choice("by", by, ("revenue", "customers"))
+    check_choice("preset", preset, [p for p in ABC_CUTS if p is not None] + [None])
+    if cuts is not None and preset is not None:
+        raise CvlibInputError(
+            f"pass either cuts= or preset=, not both (preset={preset!r} defines cuts "
+            f"{ABC_CUTS[preset][by]})."
+        )
+    cuts = _check_cuts(cuts if cuts is not None else ABC_CUTS[preset][by])
+    m = _amounts(amounts, column)
+
+    n_missing = int(m.isna().sum())
+    nonpositive = m[m <= 0]
+    positions, values = _population(m)
+    n = len(values)
+    total = float(values.sum())
+    if by == "revenue":
+        prev = np.concatenate(([0.0], np.cumsum(values)[:-1])) / total if n else values
+    else:
+        prev = np.arange(n) / n if n else values
+    code = np.where(prev < cuts[0], 0, np.where(prev < cuts[1], 1, 2))
+    if n:  # equal amounts share the class of their first member
+        start = np.r_[True, values[1:] != values[:-1]]
+        first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
+        code = code[first]
+
+    class_codes = np.full(len(m), -1)
+    class_codes[positions] = code
+    classes = pd.Series(
+        pd.Categorical.from_codes(class_codes, categories=list(_CLASSES)),
+        index=m.index,
+        name="abc_class",
+    )
+    count = np.bincount(code, minlength=3)
+    revenue = np.bincount(code, weights=values, minlength=3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table = pd.DataFrame(
+            {
+                "customers": count,
+                "customer_share": count / n if n else np.full(3, np.nan),
+                "revenue": revenue,
+                "revenue_share": revenue / total if n else np.full(3, np.nan),
+                "mean": revenue / count,
+            },
+            index=pd.Index(_CLASSES, name="class"),
+        )
+    return ABCResult(
+        classes=classes,
+        table=table,
+        amounts=m,
+        by=by,
+        cuts=cuts,
+        preset=preset,
+        n=n,
+        n_excluded=len(m) - n,
+        n_nonpositive=len(nonpositive),
+        n_missing=n_missing,
+        excluded_amount=float(nonpositive.sum()),
+    )
+
+
+def check_bands(result: ABCResult, tol_pp: float = 5) -> pd.DataFrame:
+    """Compare each class's customer and amount shares with the seed's ABC bands.
+
+    Bands (``SOURCE_001_BANDS``, 001_d91ab13e8d170bdb.txt L268): A 10–20 % of customers with
+    60–70 % of the amount; B ≈ 20 % / ≈ 20 % (read as 20 ± ``tol_pp`` percentage points); C
+    60–70 % / 10–20 %. Band ends are inclusive.
+
+    Parameters
+    ----------
+    result : ABCResult
+        From :func:`abc_classify`.
+    tol_pp : float
+        Half-width in percentage points of the "≈ 20 %" bands of class B.
+
+    Returns
+    -------
+    DataFrame
+        Per class: ``customer_pct``, ``customer_band``, ``customer_ok``, ``amount_pct``,
+        ``amount_band``, ``amount_ok`` and ``outside`` (True when either share is outside).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.Series([500, 300, 200, 150, 100, 80, 60, 50, 40, 30, 25, 20, 15, 12, 10, 8, 6, 5,
+    ...                4, 3], index=range(1, 21))
+    >>> check_bands(abc_classify(m, preset="source_001"))["outside"].any()
+    np.False_
+    """
+    if not isinstance(result, ABCResult):
+        raise TypeError(f"check_bands needs an ABCResult, got {type(result).__name__}.")
+    if not (isinstance(tol_pp, Real) and math.isfinite(tol_pp) and tol_pp >= 0):
+        raise CvlibInputError(f"tol_pp must be a finite number >= 0, got {tol_pp!r}.")
+    eps = 1e-9  # percentage points: 100 * 3/20 is 15.000000000000002 in float64
+    rows = {}
+    for cls in _CLASSES:
+        row: dict[str, Any] = {}
+        for key, col in (("customers", "customer"), ("amount", "amount")):
+            share = "customer_share" if key == "customers" else "revenue_share"
+            pct = 100.0 * float(result.table.loc[cls, share])
+            band = SOURCE_001_BANDS[cls][key] or (20.0 - tol_pp, 20.0 + tol_pp)
+            row[f"{col}_pct"] = pct
+            row[f"{col}_band"] = f"{band[0]:g}–{band[1]:g}"
+            row[f"{col}_ok"] = bool(band[0] - eps <= pct <= band[1] + eps)
+        row["outside"] = not (row["customer_ok"] and row["amount_ok"])
+        rows[cls] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("class")
+
+
+def pareto_curve(amounts: pd.Series) -> pd.DataFrame:
+    """Pareto (Lorenz-type) curve: cumulative customer share vs cumulative revenue share.
+
+    Customers with amount > 0, highest first (ties by id); N + 1 rows starting at (0, 0) and
+    ending at (1, 1). Columns ``customer_share`` and ``revenue_share``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pareto_curve(pd.Series([1.0, 3.0]))["revenue_share"].tolist()
+    [0.0, 0.75, 1.0]
+    """
+    return _pareto_curve(_population_values(amounts))
+
+
+def top_share(amounts: pd.Series, p: float = 0.2) -> float:
+    """Revenue share held by the top ⌈p·N⌉ customers (customers with amount > 0).
+
+    p·N is rounded to 9 decimals before the ceiling, so that 0.1·30 counts as 3, not 4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> top_share(pd.Series([90.0] + [1.0] * 10))
+    0.92
+    """
+    return _top_share(_population_values(amounts), p)
+
+
+def pareto_holds(amounts: pd.Series) -> bool:
+    """True when the top 20 % of customers hold at least 80 % of the amount (二八原则).
+
+    ``top_share(amounts, 0.2) >= 0.80`` (with a 1e-12 guard for float rounding).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pareto_holds(pd.Series([90.0] + [1.0] * 10))
+    True
+    """
+    return _top_share(_population_values(amounts), 0.2) >= 0.80 - _PARETO_TOL
+
+
+def gini(amounts: pd.Series) -> float:
+    """Gini coefficient G = Σ_i (2i − N − 1) x_(i) / (N Σ x), x ascending, i = 1..N.
+
+    Over the customers with amount > 0 (the ABC population). 0 when all amounts are equal; at most
+    (N − 1)/N when one customer holds everything.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> gini(pd.Series([1.0, 2.0, 3.0, 4.0]))
+    0.25
+
+    References
+    ----------
+    Gini, C. (1912). *Variabilità e mutabilità*. Bologna: Tipografia di Paolo Cuppini.
+    """
+    return _gini(_population_values(amounts))
+
+
+def _amounts(amounts: Any, column: Hashable | None) -> pd.Series:
+    """Validated float64 amounts per customer (NaN allowed; text, inf and duplicate ids raise)."""
+    if isinstance(amounts, pd.DataFrame):
+        if column is None:
+            raise CvlibInputError(
+                f"amounts is a DataFrame: pass column= the amount column (columns: "
+                f"{_listed(amounts.columns)})."
+            )
+        check_columns_exist(amounts, [column])
+        frame = amounts[[column]]
+    elif isinstance(amounts, pd.Series):
+        frame = amounts.to_frame(amounts.name if amounts.name is not None else "amount")
+    elif isinstance(getattr(amounts, "table", None), pd.DataFrame):
+        column = "monetary" if column is None else column
+        check_columns_exist(amounts.table, [column])
+        frame = amounts.table[[column]]
+    else:
+        raise TypeError(
+            f"amounts must be a Series indexed by customer id, a DataFrame with column=, or an "
+            f"RFM result with a .table holding 'monetary'; got {type(amounts).__name__}."
+        )
+    if frame.index.has_duplicates:
+        raise CvlibInputError(
+            f"duplicated customer ids {_listed(frame.index[frame.index.duplicated()])}; "
+            f"aggregate to one amount per customer first."
+        )
+    m = numeric_frame(frame, "amounts").iloc[:, 0]
+    return m.rename("amount")
+
+
+def _population(m: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``m`` and values of the amounts > 0, sorted by amount descending (stable)."""
+    values = m.to_numpy()
+    pos = np.flatnonzero(values > 0)
+    order = np.argsort(-values[pos], kind="stable")
+    return pos[order], values[pos][order]
+
+
+def _population_values(amounts: Any) -> np.ndarray:
+    """Validated amounts > 0, highest first, for the standalone Pareto functions."""
+    values = _population(_amounts(amounts, None))[1]
+    if len(values) == 0:
+        raise CvlibInputError("no customer has an amount > 0; the Pareto statistics are undefined.")
+    return values
+
+
+def _pareto_curve(values: np.ndarray) -> pd.DataFrame:
+    n = len(values)
+    return pd.DataFrame(
+        {
+            "customer_share": np.arange(n + 1) / n,
+            "revenue_share": np.concatenate(([0.0], np.cumsum(values))) / values.sum(),
+        }
+    )
+
+
+def _top_share(values: np.ndarray, p: float) -> float:
+    if not (isinstance(p, Real) and 0 < p <= 1):
+        raise CvlibInputError(f"p must be a share in (0, 1], got {p!r}.")
+    k = math.ceil(round(p * len(values), 9))
+    return float(values[:k].sum() / values.sum())
+
+
+def _gini(values: np.ndarray) -> float:
+    x = values[::-1]  # ascending
+    n = len(x)
+    i = np.arange(1, n + 1)
+    return float(np.sum((2 * i - n - 1) * x) / (n * x.sum()))
+
+
+def _check_cuts(cuts: Any) -> tuple[float, float]:
+    try:
+        a, b = (float(c) for c in cuts)
+    except (TypeError, ValueError):
+        raise CvlibInputError(f"cuts must be two numbers (A cut, A+B cut), got {cuts!r}.") from None
+    if not (0 < a <= b <= 1):
+        raise CvlibInputError(
+            f"cuts must satisfy 0 < cuts[0] <= cuts[1] <= 1 (cumulative shares), got {cuts!r}."
+        )
+    return (a, b)
+
+
+def _listed(items: Any) -> str:
+    items = list(items)
+    shown = ", ".join(map(repr, items[:_MAX_LISTED]))
+    more = len(items) - _MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
