@@ -75,7 +75,7 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
     first_block = re.search(r"```(?:bash|sh)?\n(.*?)```", readme, re.S)
     assert first_block, "README.md must open with a code block holding the two commands"
     commands = [
-        line
+        line.split("#", 1)[0].strip()
         for line in first_block.group(1).splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
