@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "need python3.11 (or python3) on PATH"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[fonts,test]"
+	$(BIN)/python -m pip install --quiet -e ".[fonts,test,oracles]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cvlib)"
 	$(BIN)/python -m cvlib.datasets check
 	touch $(STAMP)

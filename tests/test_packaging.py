@@ -53,7 +53,7 @@ def test_environment_yml_core_dependencies_match_pyproject():
 
 def test_environment_yml_pip_section_matches_setup_extras():
     extras = _pyproject()["project"]["optional-dependencies"]
-    wanted = dict(_name_and_spec(r) for r in extras["fonts"] + extras["test"])
+    wanted = dict(_name_and_spec(r) for r in extras["fonts"] + extras["test"] + extras["oracles"])
     _, pip = _environment()
     assert pip == wanted
 
