@@ -34,7 +34,6 @@ from cvlib._validation import (
     check_columns_exist,
     check_nonempty,
     check_numeric,
-    numeric_frame,
 )
 
 __all__ = [
@@ -76,8 +75,11 @@ def _check_unique_columns(df: pd.DataFrame, name: str = "data") -> None:
         )
 
 
-def _check_has_values(df: pd.DataFrame) -> None:
-    empty = df.columns[df.isna().all(axis=0).to_numpy()].tolist()
+def _check_has_values(columns: pd.Index, valid: np.ndarray | None) -> None:
+    """Raise naming the columns without a valid (non-missing) value; ``valid=None``: none missing."""
+    if valid is None:
+        return
+    empty = columns[~valid.any(axis=0)].tolist()
     if empty:
         raise CvlibInputError(
             f"column(s) {_names(empty)} have no valid (non-missing) values; drop them or fill "
@@ -85,24 +87,78 @@ def _check_has_values(df: pd.DataFrame) -> None:
         )
 
 
+def _float_frame(
+    frame: pd.DataFrame, columns: Sequence[Hashable] | None, allow_bool: bool
+) -> pd.DataFrame:
+    """``numeric_frame`` without its column-by-column finite check (see :func:`_check_cells`)."""
+    check_nonempty(frame)
+    if columns is not None:
+        check_columns_exist(frame, columns)
+        frame = frame.loc[:, list(columns)]
+    check_numeric(frame, allow_bool=allow_bool)
+    return frame.astype("float64")  # a lazy copy (copy-on-write) when already float64
+
+
+def _check_cells(x: pd.DataFrame, a: np.ndarray, probes: Sequence[np.ndarray]) -> np.ndarray | None:
+    """``check_finite`` and :func:`_check_has_values` on ``a = x.to_numpy()``, vectorized.
+
+    ``probes`` are per-column reductions of ``a`` that propagate NaN and +/-inf (sum, min, max):
+    a column whose probes are all finite holds only finite values and needs no cell scan. Returns
+    the validity mask ``~isnan(a)``, or None when every cell is finite (nothing missing).
+    """
+    suspect = np.zeros(a.shape[1], dtype=bool)
+    for probe in probes:
+        suspect |= ~np.isfinite(probe)
+    if not suspect.any():
+        return None
+    for j in np.flatnonzero(suspect):  # the first column holding +/-inf raises, as check_finite
+        values = a[:, j]
+        inf = np.isinf(values)
+        if inf.any():
+            row = x.index[int(np.argmax(inf))]
+            raise CvlibInputError(
+                f"column {x.columns[j]!r} holds {values[inf][0]} at row {row!r}; replace "
+                f"infinite values (e.g. a division by zero upstream) with a number or NaN."
+            )
+    valid = ~np.isnan(a)
+    _check_has_values(x.columns, valid)
+    return valid
+
+
 def _prepare(
     data: Any, *, columns: Sequence[Hashable] | None = None, allow_bool: bool = False
-) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    """Return (frame as given, float64 copy of the selected columns, input-was-a-Series)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, bool, np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """Validate ``data`` and return (frame as given, float64 frame of the selected columns,
+    input-was-a-Series, its values (may be a view of the input: never written to), validity
+    mask ``~isnan`` or None when nothing is missing, column min, column max over valid cells).
+    """
     was_series = isinstance(data, pd.Series)
     frame = as_frame(data)
     check_nonempty(frame)
     _check_unique_columns(frame)
-    x = numeric_frame(frame, columns=columns, allow_bool=allow_bool)
-    _check_has_values(x)
-    return frame, x, was_series
+    x = _float_frame(frame, columns, allow_bool)
+    a = x.to_numpy()
+    mn, mx = a.min(axis=0), a.max(axis=0)
+    valid = _check_cells(x, a, (mn, mx))
+    if valid is not None:  # NaN-ignoring; every column has a valid cell
+        mn, mx = np.fmin.reduce(a, axis=0), np.fmax.reduce(a, axis=0)
+        # fmin/fmax may settle a tie of 0.0 and -0.0 otherwise: redo such columns as before
+        for s in _column_runs((mn == 0) | (mx == 0)):
+            mn[s], mx[s] = _masked_min_max(a[:, s], valid[:, s])
+    return frame, x, was_series, a, valid, mn, mx
+
+
+def _frame(values: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
+    """A DataFrame over a freshly computed array (no copy: nothing else refers to ``values``)."""
+    return pd.DataFrame(values, index=index, columns=columns, copy=False)
 
 
 def _output(
     values: np.ndarray, x: pd.DataFrame, was_series: bool, series_name: Any, info: dict
 ) -> pd.DataFrame | pd.Series:
-    """Wrap a result array with the input's index and columns and attach the convention."""
-    out: pd.DataFrame | pd.Series = pd.DataFrame(values, index=x.index, columns=x.columns)
+    """Wrap a freshly computed result array with the input's index and columns and attach the
+    convention."""
+    out: pd.DataFrame | pd.Series = _frame(values, x.index, x.columns)
     if was_series:
         out = out.iloc[:, 0].rename(series_name)
     out.attrs["cvlib"] = info
@@ -131,6 +187,75 @@ def _raise_bad_cells(x: pd.DataFrame, mask: np.ndarray, problem: str, fix: str) 
 def _masked_min_max(a: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Column min and max over the cells flagged in ``valid`` (no all-NaN warnings)."""
     return (np.where(valid, a, np.inf).min(axis=0), np.where(valid, a, -np.inf).max(axis=0))
+
+
+# Column-wise passes over large arrays work on blocks of whole columns (a column of a
+# column-major array is contiguous), so that temporaries stay small and in cache while every
+# column is still reduced in one piece, in the same order as a whole-array ``sum(axis=0)``.
+_BLOCK_CELLS = 1 << 20
+_HEAD_ROWS = 64
+
+
+def _column_blocks(shape: tuple[int, int]) -> list[slice]:
+    n, m = shape
+    width = max(1, _BLOCK_CELLS // max(n, 1))
+    return [slice(j, min(j + width, m)) for j in range(0, m, width)]
+
+
+def _column_runs(flags: np.ndarray) -> list[slice]:
+    """Maximal runs of consecutive flagged columns, as slices (views, never copies)."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return [slice(int(s), int(e)) for s, e in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _col_sum_sq(d: np.ndarray) -> np.ndarray:
+    """``(d**2).sum(axis=0)`` without a full-size temporary."""
+    if not d.flags.f_contiguous:  # row-major: keep numpy's summation order for that layout
+        return np.square(d).sum(axis=0)
+    out = np.empty(d.shape[1])
+    buf = np.empty((d.shape[0], min(_column_blocks(d.shape)[0].stop, d.shape[1])), order="F")
+    for s in _column_blocks(d.shape):
+        sq = np.square(d[:, s], out=buf[:, : s.stop - s.start])
+        out[s] = sq.sum(axis=0)
+    return out
+
+
+def _col_sum_plogp(p: np.ndarray, eps: float | None) -> np.ndarray:
+    """Column sums of p ln p with 0 ln 0 = 0, or of p ln(p + eps) when ``eps`` is given."""
+    out = np.empty(p.shape[1])
+    buf = np.empty((p.shape[0], min(_column_blocks(p.shape)[0].stop, p.shape[1])), order="F")
+    for s in _column_blocks(p.shape):
+        blk = p[:, s]
+        tmp = buf[:, : s.stop - s.start]
+        if eps is not None:
+            np.add(blk, eps, out=tmp)
+            np.log(tmp, out=tmp)
+            np.multiply(blk, tmp, out=tmp)
+            out[s] = tmp.sum(axis=0)
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log(blk, out=tmp)
+            np.multiply(blk, tmp, out=tmp)  # NaN exactly where p > 0 does not hold
+        out[s] = tmp.sum(axis=0)
+        if np.isnan(out[s]).any():
+            np.copyto(tmp, 0.0, where=np.isnan(tmp))  # 0 ln 0 = 0
+            out[s] = tmp.sum(axis=0)
+    return out
+
+
+def _constant_columns(a: np.ndarray) -> np.ndarray:
+    """Column min == max for a NaN-free ``a`` (most columns already vary in their first rows)."""
+    head = a[:_HEAD_ROWS]
+    constant = ~(head != head[0]).any(axis=0)
+    for j in np.flatnonzero(constant):
+        col = a[:, j]
+        constant[j] = col.min() == col.max()
+    return constant
+
+
+def _valid_counts(a: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+    """Valid (non-missing) cells per column; ``valid=None``: every cell is valid."""
+    return np.full(a.shape[1], a.shape[0]) if valid is None else valid.sum(axis=0)
 
 
 def _col_dict(columns: Sequence[Hashable], values: Any) -> dict:
@@ -327,14 +452,15 @@ def zscore(
             )
         check_columns_exist(frame, selected)
         skipped = []
-    x = numeric_frame(frame, columns=selected, allow_bool=allow_bool)
-    _check_has_values(x)
+    x = _float_frame(frame, selected, allow_bool)
+    a = x.to_numpy()
+    with np.errstate(all="ignore"):  # a probe for missing/infinite cells; sums that overflow
+        col_sum = a.sum(axis=0)  # make the column "suspect" and are redone below
+    valid = _check_cells(x, a, (col_sum,))
 
-    a = x.to_numpy(dtype="float64")
     n_rows, m = a.shape
-    valid = ~np.isnan(a)
     rows_dropped = 0
-    if missing == "listwise":
+    if valid is not None and missing == "listwise":
         complete = valid.all(axis=1)
         rows_dropped = int((~complete).sum())
         if not complete.any():
@@ -343,31 +469,51 @@ def zscore(
                 f"{_names(x.columns)}; use missing='variable' or fill the gaps."
             )
         valid &= complete[:, None]
-    wv = np.where(valid, 1.0 if w is None else w[:, None], 0.0)
-    total_w = wv.sum(axis=0)
-    n_used = valid.sum(axis=0)
 
-    if w is not None:
-        too_small = total_w <= 1.0 if ddof_int == 1 else total_w <= 0.0
-        if too_small.any():
-            cols = x.columns[too_small].tolist()
-            limit = "W = sum of weights must exceed 1 for ddof=1" if ddof_int else "W must be > 0"
-            raise CvlibInputError(
-                f"column(s) {_names(cols)} have total weight W = "
-                f"{', '.join(f'{v:g}' for v in total_w[too_small])}: {limit} (the variance is "
-                f"undefined); check the weights or use ddof=0."
-            )
+    if valid is None and w is None:
+        # Nothing missing, unit weights: the general formulas below with every cell valid.
+        n_used = np.full(m, n_rows)
+        total_w = n_used.astype("float64")
+        mean = col_sum / total_w
+        z = a - mean  # x - mean, divided by the SD in place below
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sd = np.sqrt(_col_sum_sq(z) / (total_w - ddof_int))
+        constant = _constant_columns(a) | (sd == 0)
+    else:
+        if valid is None:
+            valid = np.ones_like(a, dtype=bool)
+        n_used = valid.sum(axis=0)
+        if w is None:
+            wv = None
+            total_w = n_used.astype("float64")  # the sum of the 0/1 weights, exactly
+        else:
+            wv = np.where(valid, w[:, None], 0.0)
+            total_w = wv.sum(axis=0)
+            too_small = total_w <= 1.0 if ddof_int == 1 else total_w <= 0.0
+            if too_small.any():
+                cols = x.columns[too_small].tolist()
+                limit = (
+                    "W = sum of weights must exceed 1 for ddof=1" if ddof_int else "W must be > 0"
+                )
+                raise CvlibInputError(
+                    f"column(s) {_names(cols)} have total weight W = "
+                    f"{', '.join(f'{v:g}' for v in total_w[too_small])}: {limit} (the variance "
+                    f"is undefined); check the weights or use ddof=0."
+                )
 
-    safe_w = np.where(total_w > 0, total_w, 1.0)
-    mean = (wv * np.where(valid, a, 0.0)).sum(axis=0) / safe_w
-    dev = np.where(valid, a - mean, 0.0)
-    denom = total_w - ddof_int
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sd = np.sqrt((wv * dev**2).sum(axis=0) / denom)
+        safe_w = np.where(total_w > 0, total_w, 1.0)
+        z = np.where(valid, a, 0.0)
+        mean = (z if wv is None else wv * z).sum(axis=0) / safe_w
+        np.subtract(z, mean, out=z, where=valid)  # deviations, 0 in unused cells
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ssq = _col_sum_sq(z) if wv is None else (wv * z**2).sum(axis=0)
+            sd = np.sqrt(ssq / (total_w - ddof_int))
+        if wv is None and rows_dropped == 0:  # the cells used are exactly the non-NaN ones
+            cmin, cmax = np.fmin.reduce(a, axis=0), np.fmax.reduce(a, axis=0)
+        else:
+            cmin, cmax = _masked_min_max(a, valid if wv is None else valid & (wv > 0))
+        constant = (cmin == cmax) | (sd == 0)
 
-    contributes = valid & (wv > 0)
-    cmin, cmax = _masked_min_max(a, contributes)
-    constant = (cmin == cmax) | (sd == 0)
     too_few = (n_used < 2) & (ddof_int == 1) if w is None else np.zeros(m, dtype=bool)
     constant &= ~too_few
     if constant.any() and on_constant == "raise":
@@ -387,8 +533,9 @@ def zscore(
         )
     nan_cols = constant | too_few
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (a - mean) / sd
-    z[~valid] = np.nan  # variable-wise: missing cells; listwise: all cells of incomplete rows
+        z /= sd  # z = (x - mean) / sd
+    if valid is not None:  # variable-wise: missing cells; listwise: all cells of incomplete rows
+        np.copyto(z, np.nan, where=~valid)
     z[:, nan_cols] = np.nan
     sd_report = np.where(too_few, np.nan, sd)
 
@@ -433,41 +580,51 @@ def zscore(
 
 
 def _directional_minmax(
-    a: np.ndarray, dirs: Sequence[Direction]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    a: np.ndarray,
+    dirs: Sequence[Direction],
+    valid: np.ndarray | None,
+    mn: np.ndarray,
+    mx: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Direction-aware min-max to [0, 1], per column; NaN stays NaN.
 
-    Returns (x', column min, column max, constant flag). A benefit/cost column with max = min is
-    flagged and left NaN; the caller decides what to do with it.
+    ``valid`` is ``~isnan(a)`` (None: nothing missing), ``mn`` and ``mx`` the column min and max
+    over the valid cells. Returns (x', column min, column max, constant flag, max - min of the
+    benefit/cost columns, NaN for the others). A benefit/cost column with max = min is flagged
+    and left NaN; the caller decides what to do with it.
     """
-    valid = ~np.isnan(a)
-    mn, mx = _masked_min_max(a, valid)
-    out = np.full(a.shape, np.nan)
-    constant = np.zeros(a.shape[1], dtype=bool)
-    for j, d in enumerate(dirs):  # a loop over columns; every row is handled by numpy
+    kinds = np.array([d.kind for d in dirs])
+    ranged = np.isin(kinds, ("benefit", "cost"))
+    rng = np.array([mx[j] - mn[j] if ranged[j] else np.nan for j in range(len(dirs))])
+    constant = ranged & (rng == 0)
+    out = np.empty_like(a)  # the memory layout of a (column-major from pandas)
+    # benefit and cost: whole runs of adjacent columns at once, written in place
+    for s in _column_runs((kinds == "benefit") & ~constant):
+        np.subtract(a[:, s], mn[s], out=out[:, s])
+        np.divide(out[:, s], rng[s], out=out[:, s])
+    for s in _column_runs((kinds == "cost") & ~constant):
+        np.subtract(mx[s], a[:, s], out=out[:, s])
+        np.divide(out[:, s], rng[s], out=out[:, s])
+    out[:, constant] = np.nan
+    for j, d in enumerate(dirs):  # intermediate and interval: one column at a time
+        if d.kind not in ("intermediate", "interval"):
+            continue
         col = a[:, j]
-        if d.kind in ("benefit", "cost"):
-            rng = mx[j] - mn[j]
-            if rng == 0:
-                constant[j] = True
-            elif d.kind == "benefit":
-                out[:, j] = (col - mn[j]) / rng
-            else:
-                out[:, j] = (mx[j] - col) / rng
-        elif d.kind == "intermediate":
+        col_valid = ~np.isnan(col) if valid is None else valid[:, j]
+        if d.kind == "intermediate":
             dist = np.abs(col - d.best)
             big_m = np.nanmax(dist)
-            out[:, j] = 1.0 - dist / big_m if big_m > 0 else np.where(valid[:, j], 1.0, np.nan)
-        else:  # interval
+            out[:, j] = 1.0 - dist / big_m if big_m > 0 else np.where(col_valid, 1.0, np.nan)
+        else:
             big_m = max(d.low - mn[j], mx[j] - d.high)
             if big_m <= 0:
-                out[:, j] = np.where(valid[:, j], 1.0, np.nan)
+                out[:, j] = np.where(col_valid, 1.0, np.nan)
             else:
                 below = 1.0 - (d.low - col) / big_m
                 above = 1.0 - (col - d.high) / big_m
                 inside = np.where(col < d.low, below, np.where(col > d.high, above, 1.0))
-                out[:, j] = np.where(valid[:, j], inside, np.nan)
-    return out, mn, mx, constant
+                out[:, j] = np.where(col_valid, inside, np.nan)
+    return out, mn, mx, constant, rng
 
 
 def minmax(
@@ -528,10 +685,10 @@ def minmax(
     """
     check_choice("on_constant", on_constant, ("nan", "raise"))
     lo, hi = _parse_range(feature_range)
-    frame, x, was_series = _prepare(data, allow_bool=allow_bool)
+    frame, x, was_series, a, valid, mn, mx = _prepare(data, allow_bool=allow_bool)
     dirs = parse_directions(directions, list(x.columns))
     cols = list(x.columns)
-    out, mn, mx, constant = _directional_minmax(x.to_numpy(), [dirs[c] for c in cols])
+    out, mn, mx, constant, _ = _directional_minmax(a, [dirs[c] for c in cols], valid, mn, mx)
     if constant.any():
         names = [c for c, k in zip(cols, constant, strict=True) if k]
         if on_constant == "raise":
@@ -541,14 +698,25 @@ def minmax(
             )
         for c in names:
             _warn(f"column {c!r} is constant (max = min); its min-max values are NaN.")
-    out = lo + (hi - lo) * out
+    # out = lo + (hi - lo) * out, in place; a factor 1 and a term -0.0 change no value, a
+    # term +0.0 only turns -0.0 into 0.0, and x' = -0.0 arises only as (x - min) with x = -0.0,
+    # min = 0 (benefit) or as (max - x) with max = -0.0 (cost)
+    if hi - lo != 1.0:
+        out *= hi - lo
+    if lo != 0.0:
+        out += lo
+    elif not np.signbit(lo):
+        kinds = np.array([dirs[c].kind for c in cols])
+        zero_end = ((kinds == "benefit") & (mn == 0)) | ((kinds == "cost") & (mx == 0))
+        for s in _column_runs(zero_end):
+            out[:, s] += lo
     info = {
         "function": "minmax",
         "directions": {c: str(dirs[c]) for c in cols},
         "feature_range": (lo, hi),
         "min": _col_dict(cols, mn),
         "max": _col_dict(cols, mx),
-        "n": _col_dict(cols, x.notna().sum().to_numpy()),
+        "n": _col_dict(cols, _valid_counts(a, valid)),
         "constant_columns": [c for c, k in zip(cols, constant, strict=True) if k],
         "on_constant": on_constant,
     }
@@ -624,10 +792,10 @@ def normalize(
     Applications. Springer. Jahan, A., & Edwards, K. L. (2015). Materials & Design 65, 335-342.
     """
     check_choice("method", method, _NORMALIZE_METHODS)
-    frame, x, was_series = _prepare(data, allow_bool=allow_bool)
+    frame, x, was_series, a, valid, _, _ = _prepare(data, allow_bool=allow_bool)
     cols = list(x.columns)
-    a = x.to_numpy()
-    valid = ~np.isnan(a)
+    if valid is None:
+        valid = np.ones_like(a, dtype=bool)
     dir_text: dict | None = None
 
     if method != "max" and directions is not None:
@@ -844,7 +1012,7 @@ def rescale_0_100(
     importance-performance map analysis. Industrial Management & Data Systems 116(9), 1865-1886.
     """
     check_choice("out_of_range", out_of_range, ("raise", "clip"))
-    frame, x, was_series = _prepare(data, allow_bool=allow_bool)
+    frame, x, was_series, *_ = _prepare(data, allow_bool=allow_bool)
     cols = list(x.columns)
     bps = _parse_breakpoints(breakpoints, cols)
     lows = _per_column_bound(scale_min, cols, "scale_min", set(bps))
@@ -1091,22 +1259,23 @@ def entropy_weights(
     if directions is None:  # parse_directions raises too; this keeps the message specific
         parse_directions(None, [])
 
-    _, x, _ = _prepare(data, allow_bool=allow_bool)
+    _, x, _, a, valid, mn, mx = _prepare(data, allow_bool=allow_bool)
     cols = list(x.columns)
     dirs = parse_directions(directions, cols)
 
-    incomplete = x.isna().any(axis=1).to_numpy()
-    if incomplete.any():
+    incomplete = None if valid is None else ~valid.all(axis=1)
+    if incomplete is not None and incomplete.any():
         if missing == "raise":
-            na = x.isna().sum()
-            na = na[na > 0]
+            na = (~valid).sum(axis=0)
+            na_cols = x.columns[na > 0].tolist()
+            counts = ", ".join(f"{c!r}: {k}" for c, k in zip(na_cols, na[na > 0], strict=True))
             raise CvlibInputError(
-                f"column(s) {_names(na.index.tolist())} have missing values "
-                f"({', '.join(f'{c!r}: {k}' for c, k in na.items())}); fill them or pass "
+                f"column(s) {_names(na_cols)} have missing values ({counts}); fill them or pass "
                 f"missing='listwise' to drop the incomplete rows."
             )
         dropped = tuple(x.index[incomplete].tolist())
         x = x.loc[~incomplete]
+        a = x.to_numpy()
     else:
         dropped = ()
     n = x.shape[0]
@@ -1115,11 +1284,21 @@ def entropy_weights(
             f"the entropy method needs at least 2 rows (k = 1/ln n is undefined for n = {n})"
             + (f"; missing='listwise' dropped {len(dropped)} incomplete rows." if dropped else ".")
         )
+    if dropped:
+        mn, mx = a.min(axis=0), a.max(axis=0)
+    # column-major once (pandas' own layout, so usually free): every column is then contiguous
+    # and summed pairwise, and the result frames below need no copy
+    a = np.asfortranarray(a)
 
-    a = x.to_numpy()
     if normalize == "minmax":
-        xn, _, _, raw_const = _directional_minmax(a, [dirs[c] for c in cols])
+        xn, _, _, raw_const, rng = _directional_minmax(a, [dirs[c] for c in cols], None, mn, mx)
         xn[:, raw_const] = 1.0  # constant column: treat x' as a constant 1 (p = 1/n)
+        # x' of a benefit/cost column (rng not NaN) spans exactly [0, 1]: its min maps to 0,
+        # its max to (max - min) / (max - min) = 1; other columns are checked
+        spans = np.isfinite(rng) & ~raw_const
+        constant = raw_const.copy()
+        for s in _column_runs(~spans & ~raw_const):
+            constant[s] = xn[:, s].min(axis=0) == xn[:, s].max(axis=0)
     else:
         odd = [c for c in cols if dirs[c].kind != "benefit"]
         if odd:
@@ -1127,15 +1306,15 @@ def entropy_weights(
                 f"normalize='none' assumes larger-is-better data, but column(s) {_names(odd)} "
                 f"have direction {', '.join(str(dirs[c]) for c in odd)}; use normalize='minmax'."
             )
-        _raise_bad_cells(
-            x,
-            a < 0,
-            "has negative values",
-            "normalize='none' needs x >= 0; use normalize='minmax'.",
-        )
-        xn = a.copy()
-    xmin, xmax = xn.min(axis=0), xn.max(axis=0)
-    constant = xmin == xmax
+        if (mn < 0).any():
+            _raise_bad_cells(
+                x,
+                a < 0,
+                "has negative values",
+                "normalize='none' needs x >= 0; use normalize='minmax'.",
+            )
+        xn = a.copy(order="K")
+        constant = mn == mx
     if constant.all():
         raise CvlibInputError(
             f"every indicator is constant ({_names(cols)}), so all d_j = 0 and the weights are "
@@ -1150,25 +1329,21 @@ def entropy_weights(
     if zero == "shift":
         xa = xn + shift
     elif zero == "affine":
-        xa = 0.998 * xn + 0.002
+        xa = xn * 0.998
+        xa += 0.002
     else:
         xa = xn
     with np.errstate(divide="ignore", invalid="ignore"):
         p = xa / xa.sum(axis=0)
     p[:, constant] = 1.0 / n
-    if zero == "eps":
-        plogp = p * np.log(p + eps)
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    e = -plogp.sum(axis=0) / np.log(n)
+    e = -_col_sum_plogp(p, eps if zero == "eps" else None) / np.log(n)
     e[constant] = 1.0
     d = 1.0 - e
     w = d / d.sum()
 
     index = pd.Index(cols, name=x.columns.name)
     dir_text = {c: str(dirs[c]) for c in cols}
-    scores = pd.Series(score_scale * (xn @ w), index=x.index, name="score")
+    scores = pd.Series(score_scale * (xn @ w), index=x.index, name="score", copy=False)
     weights = pd.Series(w, index=index, name="weight")
     conv = {
         "function": "entropy_weights",
@@ -1186,16 +1361,16 @@ def entropy_weights(
     weights.attrs["cvlib"] = conv
     scores.attrs["cvlib"] = dict(conv)
 
-    def frame(values: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(values, index=x.index, columns=x.columns)
-
+    normalized = _frame(xn, x.index, x.columns)
+    # x' itself for "0ln0" and "eps": a copy-on-write copy, so the two frames stay independent
+    adjusted = normalized.copy(deep=False) if xa is xn else _frame(xa, x.index, x.columns)
     return EntropyResult(
         weights=weights,
         entropy=pd.Series(e, index=index, name="entropy"),
         divergence=pd.Series(d, index=index, name="divergence"),
-        normalized=frame(xn),
-        adjusted=frame(xa),
-        proportions=frame(p),
+        normalized=normalized,
+        adjusted=adjusted,
+        proportions=_frame(p, x.index, x.columns),
         scores=scores,
         directions=dir_text,
         zero=zero,

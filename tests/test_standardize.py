@@ -1062,3 +1062,115 @@ def test_docstring_examples_run():
     result = doctest.testmod(std, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# ============================================================================================
+# large-input code paths (vectorized checks, column blocks, no-copy outputs)
+# ============================================================================================
+
+
+def test_inf_check_reports_first_column_in_order_before_missing_checks(call):
+    # NaN in 'a', +inf in 'c', -inf in 'b', an all-NaN 'd': the first column holding an
+    # infinite value is named (as the column-by-column check did), before the no-values check
+    df = pd.DataFrame(
+        {
+            "a": [1.0, np.nan, 3.0],
+            "b": [1.0, 2.0, -np.inf],
+            "c": [np.inf, 2.0, 3.0],
+            "d": [np.nan, np.nan, np.nan],
+        },
+        index=["r1", "r2", "r3"],
+    )
+    with pytest.raises(ValueError, match=r"column 'b' holds -inf at row 'r3'"):
+        call(df)
+
+
+def test_sum_overflow_is_not_taken_for_an_infinite_value():
+    # the column sums overflow to inf, but every value is finite: no error
+    df = pd.DataFrame({"a": [1e308, 1e308, -1e308, 5.0], "b": [1.0, 2.0, 3.0, 4.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        z = zscore(df)
+    close(z["b"], zscore(df[["b"]])["b"], atol=0)
+
+
+@pytest.mark.parametrize("name", list(RUNS))
+def test_same_result_for_row_major_and_column_major_input(name):
+    rng = np.random.default_rng(11)
+    values = rng.lognormal(1.0, 0.5, size=(40, 3))
+    values[[3, 17], [0, 1]] = np.nan
+    index = pd.Index(range(100, 140), name="customer")
+    row_major = pd.DataFrame(values, columns=["b", "a", "w"], index=index, copy=False)
+    col_major = pd.DataFrame(np.asfortranarray(values), columns=["b", "a", "w"], index=index)
+    assert row_major.to_numpy().flags.c_contiguous
+    assert col_major.to_numpy().flags.f_contiguous
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out_r, out_c = RUNS[name](row_major), RUNS[name](col_major)
+    if isinstance(out_r, EntropyResult):
+        for attr in ("normalized", "adjusted", "proportions"):
+            pd.testing.assert_frame_equal(getattr(out_r, attr), getattr(out_c, attr), rtol=1e-12)
+        for attr in ("weights", "entropy", "scores"):
+            pd.testing.assert_series_equal(getattr(out_r, attr), getattr(out_c, attr), rtol=1e-12)
+    else:
+        pd.testing.assert_frame_equal(out_r, out_c, rtol=1e-12)
+        assert out_r.attrs["cvlib"].keys() == out_c.attrs["cvlib"].keys()
+
+
+def test_outputs_own_their_values():
+    df = pd.DataFrame({"a": [1.0, 2.0, 4.0], "b": [3.0, 1.0, 2.0]})
+    before = df.copy(deep=True)
+    for out in (zscore(df), minmax(df, directions="benefit"), normalize(df, method="sum")):
+        out.iloc[0, 0] = 99.0
+        pd.testing.assert_frame_equal(df, before)
+    res = entropy_weights(df, directions="benefit")  # "0ln0": adjusted is x' itself
+    normalized = res.normalized.copy(deep=True)
+    res.adjusted.iloc[0, 0] = 99.0
+    pd.testing.assert_frame_equal(res.normalized, normalized)
+    res.normalized.iloc[1, 1] = -1.0
+    assert res.adjusted.iloc[1, 1] == normalized.iloc[1, 1]
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_minmax_negative_zero_is_rescaled_to_zero():
+    # x - min = -0.0 for x = -0.0, min = 0.0; lo + (hi - lo) x' turns it into 0.0
+    df = pd.DataFrame({"a": [0.0, -0.0, 2.0, np.nan], "b": [-0.0, 0.0, -1.0, -2.0]})
+    out = minmax(df, directions={"a": "benefit", "b": "cost"})
+    zeros = out.to_numpy() == 0
+    assert zeros.sum() == 4 and not np.signbit(out.to_numpy()[zeros]).any()
+
+
+def test_zscore_constant_detected_beyond_the_first_rows():
+    df = pd.DataFrame(
+        {
+            "late": [1.0] * 100 + [2.0],  # equal in the first 64 rows, not constant
+            "tenth": [0.1] * 101,  # constant; its mean is not exactly 0.1
+            "x": np.arange(101.0),
+        }
+    )
+    with pytest.warns(UserWarning, match="'tenth' is constant") as caught:
+        z = zscore(df)
+    assert len(caught) == 1
+    assert z.attrs["cvlib"]["constant_columns"] == ["tenth"]
+    assert z["tenth"].isna().all() and z["late"].notna().all()
+    close(z["late"], (df["late"] - df["late"].mean()) / df["late"].std(), atol=1e-12)
+
+
+@pytest.mark.parametrize("block_cells", [1, 16, 1 << 20])
+def test_column_blocks_give_the_whole_array_result(monkeypatch, block_cells):
+    monkeypatch.setattr(std, "_BLOCK_CELLS", block_cells)
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame(rng.lognormal(2.0, 0.7, size=(30, 7)), columns=list("abcdefg"))
+    df.iloc[0, 2] = df["c"].min() - 1.0  # x' = 0 once more (0 ln 0 = 0)
+    z = zscore(df)
+    close(z, ((df - df.mean()) / df.std()).to_numpy(), atol=1e-12)
+    a = df.to_numpy()
+    xn = (a - a.min(axis=0)) / (a.max(axis=0) - a.min(axis=0))
+    for zero, eps in (("0ln0", None), ("eps", 1e-10)):
+        p = xn / xn.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = p * np.log(p + eps) if eps else np.where(p > 0, p * np.log(p), 0.0)
+        e = -terms.sum(axis=0) / np.log(len(df))
+        res = entropy_weights(df, directions="benefit", zero=zero)
+        close(res.entropy, e, atol=1e-12)
+        close(res.weights, (1 - e) / (1 - e).sum(), atol=1e-12)
