@@ -34,6 +34,21 @@ import yaml
 
 from cvlib._validation import CvlibInputError
 
+__all__ = [
+    "LUBRICANT_CODES",
+    "REGISTRY",
+    "check",
+    "data_path",
+    "default_data_dir",
+    "file_sha256",
+    "load_b2b_customers",
+    "load_hierarchy_file",
+    "load_lubricant",
+    "load_lubricant_hierarchy",
+    "load_lubricant_indicators",
+    "synthetic_b2b_customers",
+]
+
 #: Name -> file, checksum, description, provenance. Keep in step with data/SOURCES.md.
 REGISTRY: dict[str, dict[str, str]] = {
     "lubricant": {
@@ -134,7 +149,13 @@ def load_lubricant(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def load_lubricant_indicators(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Leaf indicator metadata (code, parent, Chinese and English name, direction, unit)."""
+    """Leaf indicator metadata (code, parent, Chinese and English name, direction, unit).
+
+    Examples
+    --------
+    >>> load_lubricant_indicators().loc["LO1", "name_zh"]
+    '重复购买率'
+    """
     return pd.read_csv(data_path("lubricant_indicators", data_dir), index_col="code")
 
 
@@ -152,12 +173,25 @@ def load_hierarchy_file(path: str | Path) -> dict:
 
 def load_lubricant_hierarchy(data_dir: str | Path | None = None) -> dict:
     """The lubricant hierarchy: ``root``, ``nodes`` (children + judgment matrix per node) and the
-    article's ``published_composite_weights``."""
+    article's ``published_composite_weights``.
+
+    Examples
+    --------
+    >>> spec = load_lubricant_hierarchy()
+    >>> spec["root"], spec["nodes"]["客户价值"]["children"]
+    ('客户价值', ['当前价值', '潜在价值'])
+    """
     return load_hierarchy_file(data_path("lubricant_hierarchy", data_dir))
 
 
 def load_b2b_customers(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """The bundled 3,000 synthetic B2B customers, indexed by ``customer`` (B0001...)."""
+    """The bundled 3,000 synthetic B2B customers, indexed by ``customer`` (B0001...).
+
+    Examples
+    --------
+    >>> load_b2b_customers().shape
+    (3000, 14)
+    """
     return pd.read_csv(data_path("b2b_customers", data_dir), index_col="customer")
 
 

@@ -20,6 +20,16 @@ from matplotlib import font_manager
 
 from cvlib._validation import check_choice
 
+__all__ = [
+    "CJK_FAMILIES",
+    "find_cjk_font",
+    "plot_distribution",
+    "plot_pareto",
+    "plot_value_matrix",
+    "plot_weights",
+    "setup_fonts",
+]
+
 #: Font families tried in order; the first one matplotlib knows is used.
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -116,6 +126,14 @@ def plot_weights(
 
     ``labels`` maps index values to display names; ``groups`` maps a group name to its members and
     colours the bars by group (e.g. current vs potential value).
+
+    Examples
+    --------
+    >>> from cvlib.ahp import hierarchy
+    >>> from cvlib.datasets import load_lubricant_hierarchy
+    >>> spec = load_lubricant_hierarchy()
+    >>> tree = hierarchy(spec["nodes"], root=spec["root"], method="geometric")
+    >>> ax = plot_weights(tree.leaf_weights, groups=tree.groups(level=1), lang="en")
     """
     check_choice("lang", lang, ("zh", "en"))
     w = pd.Series(weights, dtype="float64")
@@ -162,6 +180,13 @@ def plot_value_matrix(
     ``table`` has one row per customer with the current and potential value columns and a quadrant
     code column (HH, HL, LH, LL). ``centers`` are the split points (default: the column means).
     Points are labelled with the customer id when there are at most 30 customers.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cvlib.segment import value_matrix
+    >>> result = value_matrix(pd.Series([0.4, -0.2, 0.1]), pd.Series([0.3, 0.1, -0.5]))
+    >>> ax = plot_value_matrix(result.table, lang="en")
     """
     check_choice("lang", lang, ("zh", "en"))
     x = table[current].to_numpy(dtype="float64")
@@ -220,6 +245,13 @@ def plot_pareto(
 
     The dotted diagonal is perfect equality; the 20 % / 80 % guide lines mark the 80/20 rule
     (二八原则). ``cuts`` draws the ABC class boundaries as horizontal lines on the value axis.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cvlib.segment import abc_classify
+    >>> abc = abc_classify(pd.Series([500.0, 300, 200, 150, 100, 80, 60, 50, 40, 30]))
+    >>> ax = plot_pareto(abc.pareto_curve, cuts=abc.cuts, lang="en")
     """
     check_choice("lang", lang, ("zh", "en"))
     if ax is None:
@@ -268,7 +300,15 @@ def plot_distribution(
     title: str | None = None,
     ax: plt.Axes | None = None,
 ) -> plt.Axes:
-    """Histogram with a density curve and the mean and median marked."""
+    """Histogram with a density curve and the mean and median marked.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> values = pd.Series(np.random.default_rng(0).lognormal(size=500))
+    >>> ax = plot_distribution(values, xlabel="value index", lang="en")
+    """
     import seaborn as sns
 
     check_choice("lang", lang, ("zh", "en"))

@@ -46,17 +46,26 @@ def test_notebook_01_renders_with_the_composite_weight_table(report_01):
 
 
 def test_notebook_01_reproduces_the_published_segments(report_01):
+    """value_and_credit.md §1.5: customers 1, 5, 7 high value; 3 low; 2, 6 HL and 4 LH."""
     nb = json.loads(Path(report_01.ipynb).read_text(encoding="utf-8"))
-    text = "\n".join(
-        "".join(out.get("data", {}).get("text/plain", ""))
-        for cell in nb["cells"]
-        if cell["cell_type"] == "code"
-        for out in cell.get("outputs", [])
+    errors = [
+        o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert not errors
+    cell = next(
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        and "".join(c["source"]).startswith("from cvlib.segment import value_matrix")
     )
+    text = "".join(cell["outputs"][-1]["data"]["text/plain"])
+    quadrant = {}
+    for line in text.splitlines():
+        match = re.match(r"^(\d+)\s.*\b(HH|HL|LH|LL)\b", line)
+        if match:
+            quadrant[int(match.group(1))] = match.group(2)
+    assert quadrant == {1: "HH", 2: "HL", 3: "LL", 4: "LH", 5: "HH", 6: "HL", 7: "HH"}
     assert "高价值客户" in text and "低价值客户" in text and "中间客户" in text
-    assert "Error" not in "".join(
-        out.get("ename", "") for c in nb["cells"] for out in c.get("outputs", [])
-    )
 
 
 def test_misspelled_parameter_is_a_clear_error_and_renders_nothing(tmp_path):

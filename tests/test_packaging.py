@@ -79,16 +79,28 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
         for line in first_block.group(1).splitlines()
         if line.strip() and not line.lstrip().startswith("#")
     ]
-    assert commands == ["make reports", "make test"]
+    assert commands == ["python3 dev.py reports", "python3 dev.py test"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert [line for line in ci.splitlines() if line.startswith("make")] == ["make test"]
+    assert [line for line in ci.splitlines() if "dev.py" in line] == ["python3 dev.py test"]
 
 
 def test_ruff_is_configured_and_part_of_the_test_command():
     assert "ruff" in _pyproject()["tool"]
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    test_recipe = makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0]
-    assert "ruff check" in test_recipe and "ruff format --check" in test_recipe
+    dev = (ROOT / "dev.py").read_text(encoding="utf-8")
+    assert '"ruff", "check"' in dev and '"ruff", "format", "--check"' in dev
+
+
+def test_set_up_installs_every_extra_the_tests_need():
+    import ast
+
+    dev = ast.parse((ROOT / "dev.py").read_text(encoding="utf-8"))
+    extras = next(
+        node.value.value
+        for node in dev.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "EXTRAS"
+    )
+    assert set(extras.split(",")) == {"fonts", "test", "oracles"}
+    assert set(extras.split(",")) <= set(_pyproject()["project"]["optional-dependencies"])
 
 
 def test_notebooks_are_stored_without_outputs_and_with_one_parameters_cell():
