@@ -38,16 +38,12 @@
 
 # %% tags=["parameters"]
 data_dir: str = "../data"  # folder with the bundled input files
-hierarchy_file: str = (
-    "lubricant_hierarchy.yaml"  # indicator hierarchy with judgment matrices, in data_dir
-)
+hierarchy_file: str = "lubricant_hierarchy.yaml"  # hierarchy + judgment matrices, in data_dir
 method: str = "geometric"  # priority method: geometric (根法), eigen (特征根法) or sum (和法)
 ri_table: str = "saaty1980"  # random-index table for CR, e.g. saaty1980, saaty2005, alonso_lamata
 standardization: str = "zscore"  # indicator scaling: zscore (SPSS, n - 1) or minmax (0-100)
 tie_rule: str = "low"  # a customer exactly at the mean counts as: low, high, or raise (stop)
-abc_preset: str = (
-    "source_001"  # ABC cuts: source_001 (60 % / 80 % of revenue) or default (80 % / 95 %)
-)
+abc_preset: str = "source_001"  # ABC cuts: source_001 (60 %, 80 %) or default (80 %, 95 %)
 n_customers: int = 3000  # B2B customers used in part B (at most 3000)
 lang: str = "zh"  # language of labels and tables: zh or en
 quick: bool = False  # fast run for tests: part B on 300 customers
@@ -100,7 +96,7 @@ run_metadata(
         data_path / hierarchy_file,
         data_path / "b2b_customers.csv",
     ],
-)
+).set_index(["kind", "name"])
 
 # %%
 from cvlib.plots import setup_fonts
