@@ -92,3 +92,12 @@ def test_jupytext_twins_match_their_notebooks():
         a = [(c.cell_type, c.source) for c in jupytext.read(ipynb).cells]
         b = [(c.cell_type, c.source) for c in jupytext.read(twin).cells]
         assert a == b, f"{ipynb.name} and {twin.name} differ: run `jupytext --sync {ipynb}`"
+
+
+def test_every_notebook_parameter_has_a_help_comment_and_quick_and_lang_exist():
+    papermill = pytest.importorskip("papermill")
+    for ipynb in sorted(NOTEBOOKS.glob("*.ipynb")):
+        params = papermill.inspect_notebook(str(ipynb))
+        undocumented = [name for name, p in params.items() if not p["help"].strip()]
+        assert not undocumented, f"{ipynb.name}: parameters without a help comment {undocumented}"
+        assert {"quick", "lang", "data_dir"} <= set(params), ipynb.name
