@@ -7,8 +7,11 @@ aligned with the columns, or as one string for all columns (which must still be 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from numbers import Real
 from typing import Any
 
 from cvlib._validation import CvlibInputError
@@ -52,9 +55,39 @@ class Direction:
         return self.kind
 
 
+def _where(column: Hashable) -> str:
+    return f" for column {column!r}" if column is not None else ""
+
+
+def _finite_real(value: Any, what: str, direction: Any, column: Hashable) -> float:
+    """``value`` as a float if it is a finite real number, else raise naming the column.
+
+    Accepts Python and numpy integers and floats (and ``Decimal``); rejects bool, text, None,
+    NaN and +/-inf, which ``float()`` would either reject with a message naming no column or
+    accept silently (a NaN best value would turn the whole column into 1.0).
+    """
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
+        raise CvlibInputError(
+            f"direction {direction!r}{_where(column)}: {what} must be a finite real number, "
+            f"got {value!r} ({type(value).__name__})."
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise CvlibInputError(
+            f"direction {direction!r}{_where(column)}: {what} must be a finite real number, "
+            f"got {value!r}."
+        )
+    return number
+
+
 def parse_direction(value: Any, column: Hashable = None) -> Direction:
-    """Parse one direction value (English or Chinese name, or a tuple for 中间型/区间型)."""
-    where = f" for column {column!r}" if column is not None else ""
+    """Parse one direction value (English or Chinese name, or a tuple for 中间型/区间型).
+
+    The numbers of ``("intermediate", x_best)`` and ``("interval", a, b)`` must be finite real
+    numbers (not bool, text, NaN or inf) and a <= b; anything else raises ``CvlibInputError``
+    naming the column and the bad value.
+    """
+    where = _where(column)
     if isinstance(value, Direction):
         return value
     if isinstance(value, str):
@@ -70,10 +103,20 @@ def parse_direction(value: Any, column: Hashable = None) -> Direction:
             )
     elif isinstance(value, tuple | list) and value and isinstance(value[0], str):
         key = value[0].strip().lower()
-        if key in _INTERMEDIATE and len(value) == 2:
-            return Direction("intermediate", best=float(value[1]))
-        if key in _INTERVAL and len(value) == 3:
-            low, high = float(value[1]), float(value[2])
+        if key in _INTERMEDIATE:
+            if len(value) != 2:
+                raise CvlibInputError(
+                    f"direction {value!r}{where} needs exactly one best value: "
+                    f"('intermediate', x_best)."
+                )
+            return Direction("intermediate", best=_finite_real(value[1], "x_best", value, column))
+        if key in _INTERVAL:
+            if len(value) != 3:
+                raise CvlibInputError(
+                    f"direction {value!r}{where} needs exactly two bounds: ('interval', a, b)."
+                )
+            low = _finite_real(value[1], "a (lower bound)", value, column)
+            high = _finite_real(value[2], "b (upper bound)", value, column)
             if low > high:
                 raise CvlibInputError(
                     f"interval direction{where} has a = {low:g} > b = {high:g}; "
@@ -115,9 +158,16 @@ def parse_directions(directions: Any, columns: Sequence[Hashable]) -> dict[Hasha
         return {c: parse_direction(directions[c], c) for c in columns}
     if isinstance(directions, Sequence):
         if len(directions) != len(columns):
+            first = directions[0] if len(directions) else None
+            hint = (
+                f" To give one {first!r} direction, wrap the tuple in a list or a dict, e.g. "
+                f"[{tuple(directions)!r}]."
+                if isinstance(first, str) and first.strip().lower() in _INTERMEDIATE | _INTERVAL
+                else ""
+            )
             raise CvlibInputError(
                 f"directions has {len(directions)} entries but the data have {len(columns)} "
-                f"columns ({', '.join(map(repr, columns))}); pass one per column or a dict."
+                f"columns ({', '.join(map(repr, columns))}); pass one per column or a dict.{hint}"
             )
         return {c: parse_direction(d, c) for c, d in zip(columns, directions, strict=True)}
     raise CvlibInputError(

@@ -309,8 +309,11 @@ def _parse_weights(
     """Return (weight array, label for attrs, weight column name or None)."""
     if weights is None:
         return None, None, None
-    is_array = isinstance(weights, list | np.ndarray | pd.Series | pd.Index) or (
-        isinstance(weights, tuple) and weights not in frame.columns
+    # list-like (list, array, Series, Index, pandas extension array such as Int64/Float64) =
+    # one weight per row; anything else (a hashable scalar, or a tuple that is a column label,
+    # e.g. of MultiIndex columns) names the weight column
+    is_array = pd.api.types.is_list_like(weights) and not (
+        isinstance(weights, tuple) and weights in frame.columns
     )
     if is_array:
         if isinstance(weights, pd.Series):
@@ -321,13 +324,21 @@ def _parse_weights(
                 )
             wseries = weights.rename("weights")
         else:
-            arr = np.asarray(weights)
-            if arr.ndim != 1 or arr.shape[0] != frame.shape[0]:
+            if isinstance(weights, pd.Index):
+                arr = weights.array
+            elif isinstance(weights, pd.api.extensions.ExtensionArray):
+                arr = weights  # keeps a nullable dtype: pd.NA becomes a missing weight
+            else:
+                arr = np.asarray(weights)
+                if arr.dtype == object and arr.ndim == 1:  # e.g. [1, pd.NA, 2]: infer Int64
+                    arr = pd.array(arr)
+            shape = getattr(arr, "shape", (len(arr),))
+            if len(shape) != 1 or shape[0] != frame.shape[0]:
                 raise CvlibInputError(
-                    f"weights has shape {arr.shape} but the data have {frame.shape[0]} rows; "
+                    f"weights has shape {shape} but the data have {frame.shape[0]} rows; "
                     f"pass one frequency weight per row."
                 )
-            wseries = pd.Series(arr, index=frame.index, name="weights")
+            wseries = pd.Series(arr, index=frame.index, name="weights", copy=False)
         label, wcol = "array", None
     else:
         check_columns_exist(frame, [weights], what="weights column")
@@ -338,11 +349,124 @@ def _parse_weights(
     w = wframe.iloc[:, 0].to_numpy(dtype="float64", na_value=np.nan)
     bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
+        kinds = [
+            kind
+            for kind, flags in (
+                ("missing", np.isnan(w)),
+                ("infinite", np.isinf(w)),
+                ("negative", w < 0),
+            )
+            if flags.any()
+        ]
         raise CvlibInputError(
-            f"frequency weights must be finite and >= 0, but {_first_rows(frame.index, w, bad)}; "
-            f"SPSS would drop such cases, cvlib lets you decide: fix the weights or drop the rows."
+            f"frequency weights must be non-missing, finite and >= 0, but there are "
+            f"{'/'.join(kinds)} weights: {_first_rows(frame.index, w, bad)}; SPSS would drop such "
+            f"cases, cvlib lets you decide: fix the weights or drop the rows."
         )
     return w, label, wcol
+
+
+# A column's sum of squared deviations below this (or not finite, or a mean that is not) means
+# squares underflowed or sums overflowed: the column is redone at a rescaled magnitude.
+_TINY_SSQ = 1e-280
+
+
+def _rescaled_column(
+    j: int,
+    a: np.ndarray,
+    valid: np.ndarray | None,
+    wv: np.ndarray | None,
+    total_w: np.ndarray,
+    ddof: int,
+    z: np.ndarray,
+    mean: np.ndarray,
+    sd: np.ndarray,
+    div: np.ndarray,
+) -> None:
+    """Redo column j of zscore on y = x / max|x|, whose squares neither overflow nor underflow.
+
+    z = (x - mean) / sd = (y - mean_y) / sd_y, so ``z[:, j]`` gets the deviations y - mean_y
+    and ``div[j]`` = sd_y; ``mean[j]`` and ``sd[j]`` (reported) get max|x| * mean_y and
+    max|x| * sd_y. Only columns with extreme magnitudes (|x| near 1e308, or deviations below
+    about 1e-154) come here.
+    """
+    ok = np.ones(a.shape[0], dtype=bool) if valid is None else valid[:, j]
+    y = np.where(ok, a[:, j], 0.0)
+    scale = np.abs(y).max()
+    if not scale > 0:  # every used value is 0: a constant column
+        return
+    y /= scale
+    wj = None if wv is None else wv[:, j]
+    mean_y = (y if wj is None else wj * y).sum() / total_w[j]
+    d = np.where(ok, y - mean_y, 0.0)
+    ssq_y = (d * d if wj is None else wj * d * d).sum()
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        sd_y = np.sqrt(ssq_y / (total_w[j] - ddof))
+        sd[j] = scale * sd_y  # the reported SD may exceed the largest float: inf
+    z[:, j] = d
+    mean[j] = scale * mean_y
+    div[j] = sd_y
+
+
+def _numeric_share(s: pd.Series) -> tuple[int, int, pd.Series] | None:
+    """For a text-like column (object, string, category): (values that parse as numbers,
+    non-missing values, mask of the non-missing values that do not parse). None for other
+    dtypes (datetime, period, ...) and for values ``pd.to_numeric`` cannot inspect."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        s = s.astype(object)
+    elif not (pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)):
+        return None
+    present = s.notna()
+    try:
+        parsed = pd.to_numeric(s, errors="coerce")
+    except (TypeError, ValueError):  # e.g. lists or dicts stored in cells
+        return None
+    text = present & parsed.isna()
+    n_present = int(present.sum())
+    return n_present - int(text.sum()), n_present, text
+
+
+def _default_columns(frame: pd.DataFrame, wcol: Hashable | None) -> tuple[list, list]:
+    """zscore's default columns: (numeric columns to standardize, label columns to skip).
+
+    Numeric dtypes (bool included: it is checked later against ``allow_bool``) are used. A text
+    column (object, string, category) where at least half of the non-missing values parse as
+    numbers is a numeric column with typos: ``TypeError`` naming the column and its first
+    non-number. Any other non-numeric column (ids, names, dates) is a label and is skipped.
+    """
+    selected, skipped = [], []
+    for j, c in enumerate(frame.columns):
+        if wcol is not None and c == wcol:
+            continue
+        col = frame.iloc[:, j]
+        if pd.api.types.is_numeric_dtype(col.dtype):
+            selected.append(c)
+            continue
+        share = _numeric_share(col)
+        if share is not None and share[1] > 0 and 2 * share[0] >= share[1]:
+            n_num, n_present, text = share
+            pos = np.flatnonzero(text.to_numpy())
+            if pos.size:
+                more = f" (and {pos.size - 1} more)" if pos.size > 1 else ""
+                problem = (
+                    f"{n_num} of its {n_present} non-missing values are numbers, so it is a "
+                    f"numeric column with text typos: row {frame.index[pos[0]]!r} holds "
+                    f"{col.iloc[pos[0]]!r}{more}; fix those values (or set them to NaN) and "
+                    f"convert"
+                )
+            else:
+                problem = (
+                    f"all its {n_present} non-missing values are numbers stored as text or "
+                    f"objects; convert it"
+                )
+            raise TypeError(
+                f"column {c!r} is not numeric (dtype {col.dtype}): {problem} with "
+                f"pd.to_numeric(df[{c!r}]), or pass columns=[...] without it. zscore does not "
+                f"coerce or drop such a column silently."
+            )
+        skipped.append(c)
+    return selected, skipped
 
 
 def zscore(
@@ -382,8 +506,16 @@ def zscore(
         are. A case with weight 0 does not enter the mean or SD but still gets a z-score (PSPP).
         The weight column is never standardized itself.
     columns : list of column names, optional
-        Columns to standardize. Default: every numeric column (non-numeric columns, such as an
-        id, are left out and listed in ``attrs["cvlib"]["skipped_columns"]``).
+        Columns to standardize (each must be numeric, else ``TypeError``). Default ``None``:
+        every numeric column, with this rule for the others (nothing is dropped silently):
+
+        * a label column (an id, a name, a date: object/string/category with fewer than half of
+          its non-missing values parsing as numbers, or any other non-numeric dtype) is skipped
+          with a ``UserWarning`` listing every skipped column, and recorded in
+          ``attrs["cvlib"]["skipped_columns"]``;
+        * an object/string/category column where at least half of the non-missing values parse
+          as numbers is a numeric column with typos (e.g. ``[1, 2, "n/a", 4]``): ``TypeError``
+          naming the column and its first non-number. Text is never coerced.
     prefix : str, optional
         ``None`` (default): return only the standardized columns, under their own names (also
         when ``columns`` selects a subset; other columns are not returned). ``"Z"``: return a
@@ -432,16 +564,19 @@ def zscore(
     w, wlabel, wcol = _parse_weights(weights, frame)
 
     if columns is None:
-        selected = [
-            c
-            for c in frame.columns
-            if (wcol is None or c != wcol) and pd.api.types.is_numeric_dtype(frame[c].dtype)
-        ]
-        skipped = [c for c in frame.columns if c not in selected and (wcol is None or c != wcol)]
+        selected, skipped = _default_columns(frame, wcol)
         if not selected:
             raise TypeError(
                 f"data has no numeric column to standardize (columns {_names(frame.columns)}); "
                 f"convert text columns with pd.to_numeric or name the columns to use."
+            )
+        if skipped:
+            _warn(
+                f"zscore skipped non-numeric column(s) {_names(skipped)} (labels such as ids, "
+                f"names or dates: most of their values are not numbers); they are not "
+                f"standardized and are listed in attrs['cvlib']['skipped_columns']. Pass "
+                f"columns=[...] to choose the columns "
+                f"explicitly and silence this warning."
             )
     else:
         selected = _as_column_list(columns)
@@ -470,15 +605,18 @@ def zscore(
             )
         valid &= complete[:, None]
 
+    # Overflow (|x| near 1e308) and underflow (|x - mean| below ~1e-154) in the sums below are
+    # allowed here: the columns they affect are redone on a rescaled copy further down.
     if valid is None and w is None:
         # Nothing missing, unit weights: the general formulas below with every cell valid.
         n_used = np.full(m, n_rows)
         total_w = n_used.astype("float64")
+        wv = None
         mean = col_sum / total_w
-        z = a - mean  # x - mean, divided by the SD in place below
-        with np.errstate(divide="ignore", invalid="ignore"):
-            sd = np.sqrt(_col_sum_sq(z) / (total_w - ddof_int))
-        constant = _constant_columns(a) | (sd == 0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = a - mean  # x - mean, divided by the SD in place below
+            ssq = _col_sum_sq(z)
+        constant = _constant_columns(a)
     else:
         if valid is None:
             valid = np.ones_like(a, dtype=bool)
@@ -503,16 +641,25 @@ def zscore(
 
         safe_w = np.where(total_w > 0, total_w, 1.0)
         z = np.where(valid, a, 0.0)
-        mean = (z if wv is None else wv * z).sum(axis=0) / safe_w
-        np.subtract(z, mean, out=z, where=valid)  # deviations, 0 in unused cells
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean = (z if wv is None else wv * z).sum(axis=0) / safe_w
+            np.subtract(z, mean, out=z, where=valid)  # deviations, 0 in unused cells
             ssq = _col_sum_sq(z) if wv is None else (wv * z**2).sum(axis=0)
-            sd = np.sqrt(ssq / (total_w - ddof_int))
         if wv is None and rows_dropped == 0:  # the cells used are exactly the non-NaN ones
             cmin, cmax = np.fmin.reduce(a, axis=0), np.fmax.reduce(a, axis=0)
         else:
             cmin, cmax = _masked_min_max(a, valid if wv is None else valid & (wv > 0))
-        constant = (cmin == cmax) | (sd == 0)
+        constant = cmin == cmax
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sd = np.sqrt(ssq / (total_w - ddof_int))
+    # sd divides z below; `div` differs from sd only for columns redone at a rescaled magnitude
+    div = sd
+    extreme = ~np.isfinite(mean) | ~np.isfinite(ssq) | ((ssq < _TINY_SSQ) & ~constant)
+    if extreme.any():
+        div = sd.copy()
+        for j in np.flatnonzero(extreme):
+            _rescaled_column(j, a, valid, wv, total_w, ddof_int, z, mean, sd, div)
+    constant |= div == 0
 
     too_few = (n_used < 2) & (ddof_int == 1) if w is None else np.zeros(m, dtype=bool)
     constant &= ~too_few
@@ -533,7 +680,7 @@ def zscore(
         )
     nan_cols = constant | too_few
     with np.errstate(divide="ignore", invalid="ignore"):
-        z /= sd  # z = (x - mean) / sd
+        z /= div  # z = (x - mean) / sd
     if valid is not None:  # variable-wise: missing cells; listwise: all cells of incomplete rows
         np.copyto(z, np.nan, where=~valid)
     z[:, nan_cols] = np.nan

@@ -234,7 +234,8 @@ def test_zscore_weighted_mean_zero_sd_one():
 
 def test_zscore_prefix_spss_naming_keeps_input(xy):
     df = xy.assign(name=list("abcde"))
-    out = zscore(df, prefix="Z")
+    with pytest.warns(UserWarning, match="skipped non-numeric column.*'name'"):
+        out = zscore(df, prefix="Z")
     assert list(out.columns) == ["x", "y", "name", "Zx", "Zy"]
     pd.testing.assert_frame_equal(out[["x", "y", "name"]], df)
     close(out["Zx"], SPSS_Z)
@@ -260,9 +261,70 @@ def test_zscore_empty_column_selection_raises():
 
 def test_zscore_default_skips_text_columns_and_records_them():
     df = pd.DataFrame({"id": ["a", "b", "c"], "x": [1.0, 2.0, 3.0]})
-    out = zscore(df)
+    with pytest.warns(UserWarning, match="skipped non-numeric column.*'id'"):
+        out = zscore(df)
     assert list(out.columns) == ["x"]
     assert out.attrs["cvlib"]["skipped_columns"] == ["id"]
+
+
+def test_zscore_default_warns_listing_every_skipped_label_column():
+    df = pd.DataFrame(
+        {
+            "id": ["c1", "c2", "c3", "c4"],
+            "x": [1.0, 2.0, 3.0, 4.0],
+            "name": ["Li", "Wang", "Zhang", "7"],  # one number among names: still a label
+            "since": pd.date_range("2020-01-01", periods=4),
+        }
+    )
+    with pytest.warns(UserWarning, match="'id', 'name', 'since'") as caught:
+        out = zscore(df)
+    assert len([w for w in caught if "skipped" in str(w.message)]) == 1
+    assert list(out.columns) == ["x"]
+    assert out.attrs["cvlib"]["skipped_columns"] == ["id", "name", "since"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # explicit columns: nothing skipped, no warning
+        explicit = zscore(df, columns=["x"])
+    assert explicit.attrs["cvlib"]["skipped_columns"] == []
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "category"])
+def test_zscore_default_numeric_column_with_a_typo_raises(dtype):
+    # review: {'x': [1, 2, 'n/a', 4]} was silently dropped (only recorded in attrs)
+    values = [1, 2, "n/a", 4] if dtype is object else ["1", "2", "n/a", "4"]
+    index = ["r1", "r2", "r3", "r4"]
+    df = pd.DataFrame(
+        {"x": pd.Series(values, index=index, dtype=dtype), "y": [1.0, 2.0, 3.0, 5.0]},
+        index=index,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a TypeError, not a skip with a warning
+        with pytest.raises(TypeError, match=r"column 'x' .*row 'r3' holds 'n/a'"):
+            zscore(df)
+
+
+def test_zscore_default_typo_rule_threshold_and_all_numbers_as_text():
+    half = pd.DataFrame({"x": ["1", "2", "a", "b", None], "y": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    with pytest.raises(TypeError, match=r"'x'.*2 of its 4 non-missing values are numbers"):
+        zscore(half)  # exactly half of the non-missing values parse: numeric with typos
+    text_numbers = pd.DataFrame({"x": ["1", "2", "3"], "y": [1.0, 2.0, 4.0]})
+    with pytest.raises(TypeError, match=r"'x'.*all its 3 non-missing values are numbers"):
+        zscore(text_numbers)
+    mostly_text = pd.DataFrame({"x": ["1", "a", "b"], "y": [1.0, 2.0, 4.0]})
+    with pytest.warns(UserWarning, match="'x'"):
+        assert list(zscore(mostly_text).columns) == ["y"]
+
+
+def test_zscore_default_weight_column_is_neither_skipped_nor_standardized():
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0], "w": [1.0, 1.0, 2.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = zscore(df, weights="w")
+    assert list(out.columns) == ["x"] and out.attrs["cvlib"]["skipped_columns"] == []
+
+
+def test_zscore_default_only_label_columns_raises_type_error():
+    with pytest.raises(TypeError, match="no numeric column"):
+        zscore(pd.DataFrame({"id": ["a", "b", "c"]}))
 
 
 def test_zscore_series_in_series_out():
@@ -297,6 +359,52 @@ def test_zscore_spec_1_4_total_weight_at_most_one_raises():
     # with ddof=0 the same weights are fine
     z = zscore(df, weights=[0.25, 0.25, 0.5], ddof=0)
     assert np.isfinite(z["x"]).all()
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        pd.array([1, 1, 2], dtype="Int64"),
+        pd.array([1.0, 1.0, 2.0], dtype="Float64"),
+        pd.Index([1.0, 1.0, 2.0]),
+        (1.0, 1.0, 2.0),
+        np.array([1, 1, 2]),
+    ],
+    ids=["Int64", "Float64", "Index", "tuple", "ndarray"],
+)
+def test_zscore_weights_array_likes(weights):
+    # review: an extension array was taken for a column name (unhashable type: 'IntegerArray')
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    close(zscore(df, weights=weights)["x"], [-1.305582, -0.261116, 0.783349])
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        pd.array([1, pd.NA, 2], dtype="Int64"),
+        pd.array([1.0, pd.NA, 2.0], dtype="Float64"),
+        [1, pd.NA, 2],
+        [1.0, None, 2.0],
+    ],
+    ids=["Int64", "Float64", "list_NA", "list_None"],
+)
+def test_zscore_nullable_weights_with_na_raise_missing_weight(weights):
+    df = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=["r1", "r2", "r3"])
+    with pytest.raises(ValueError, match=r"missing weights: row 'r2'"):
+        zscore(df, weights=weights)
+    nullable_col = df.assign(w=pd.Series(pd.array([1, pd.NA, 2], dtype="Int64"), index=df.index))
+    with pytest.raises(ValueError, match=r"missing weights: row 'r2'"):
+        zscore(nullable_col, weights="w")
+
+
+def test_zscore_weights_tuple_column_name_still_names_a_column():
+    df = pd.DataFrame({("m", "x"): [1.0, 2.0, 3.0], ("m", "w"): [1.0, 1.0, 2.0]})
+    out = zscore(df, weights=("m", "w"))
+    assert list(out.columns) == [("m", "x")]
+    close(out[("m", "x")], [-1.305582, -0.261116, 0.783349])
+    assert out.attrs["cvlib"]["weights"] == ("m", "w")
+    with pytest.raises(ValueError, match="3 rows"):
+        zscore(df, weights=("m", "nope"))  # not a column: an array of the wrong length
 
 
 def test_zscore_listwise_without_complete_rows_raises():
@@ -1020,6 +1128,44 @@ def test_spec_0_missing_column_key_error(make):
         make(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))
 
 
+UNKNOWN_DIRECTION_CALLS = {
+    "minmax": lambda d, dirs: minmax(d, directions=dirs),
+    "normalize_max": lambda d, dirs: normalize(d, method="max", directions=dirs),
+    "rescale_0_100": lambda d, dirs: rescale_0_100(d, scale_min=0, scale_max=10, directions=dirs),
+    "entropy_weights": lambda d, dirs: entropy_weights(d, directions=dirs),
+}
+
+
+@pytest.mark.parametrize("name", list(UNKNOWN_DIRECTION_CALLS))
+@pytest.mark.parametrize(
+    "dirs", [{"x": "bigger-is-better"}, ["bigger-is-better"], "bigger-is-better"]
+)
+def test_spec_0_unknown_direction_lists_allowed_names(name, dirs):
+    df = pd.DataFrame({"x": [1.0, 2.0, 4.0]})
+    with pytest.raises(
+        ValueError,
+        match=r"unknown direction 'bigger-is-better'.*'benefit'.*'cost'.*intermediate.*interval",
+    ):
+        UNKNOWN_DIRECTION_CALLS[name](df, dirs)
+
+
+@pytest.mark.parametrize("name", list(UNKNOWN_DIRECTION_CALLS))
+@pytest.mark.parametrize(
+    ("direction", "bad"),
+    [
+        (("intermediate", np.nan), "nan"),
+        (("interval", "a", 3), "'a'"),
+        (("interval", 1, np.inf), "inf"),
+    ],
+)
+def test_spec_0_bad_direction_numbers_name_the_column(name, direction, bad):
+    df = pd.DataFrame({"x": [1.0, 2.0, 4.0], "y": [3.0, 1.0, 2.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no All-NaN RuntimeWarning on the way
+        with pytest.raises(ValueError, match=rf"column 'y'.*finite real number, got {bad}"):
+            UNKNOWN_DIRECTION_CALLS[name](df, {"x": "benefit", "y": direction})
+
+
 # ============================================================================================
 # input never mutated; index and column order kept
 # ============================================================================================
@@ -1092,6 +1238,65 @@ def test_sum_overflow_is_not_taken_for_an_infinite_value():
         warnings.simplefilter("ignore", RuntimeWarning)
         z = zscore(df)
     close(z["b"], zscore(df[["b"]])["b"], atol=0)
+
+
+def test_zscore_huge_values_do_not_overflow():
+    # review: zscore([1e308, -1e308, 0]) returned all zeros with "overflow in square"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z = zscore(pd.DataFrame({"x": [1e308, -1e308, 0.0]}))
+    close(z["x"], [1.0, -1.0, 0.0], atol=1e-12)
+    info = z.attrs["cvlib"]
+    assert info["mean"]["x"] == 0.0
+    np.testing.assert_allclose(info["sd"]["x"], 1e308, rtol=1e-12)
+    assert info["constant_columns"] == []
+
+
+@pytest.mark.parametrize("scale", [1e300, 1e-300, 1e-170])
+@pytest.mark.parametrize("case", ["plain", "missing", "weighted", "listwise", "population"])
+def test_zscore_is_scale_invariant_at_extreme_magnitudes(scale, case):
+    # sums of squares that overflow (1e300) or underflow (1e-170, 1e-300) are redone rescaled
+    base = pd.DataFrame(
+        {"x": [1.0, -1.7, 0.3, 0.9, -0.2, 1.4], "y": [2.0, 5.0, 1.0, 3.0, 4.0, 7.0]}
+    )
+    if case in ("missing", "listwise"):
+        base.iloc[2, 0] = np.nan
+        base.iloc[4, 1] = np.nan
+    kwargs = {
+        "plain": {},
+        "missing": {},
+        "weighted": {"weights": [1.0, 2.0, 0.0, 1.5, 1.0, 3.0]},
+        "listwise": {"missing": "listwise"},
+        "population": {"ddof": 0},
+    }[case]
+    expected = zscore(base, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = zscore(base.assign(x=base["x"] * scale), **kwargs)
+    pd.testing.assert_frame_equal(got, expected, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(
+        got.attrs["cvlib"]["sd"]["x"], expected.attrs["cvlib"]["sd"]["x"] * scale, rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        got.attrs["cvlib"]["mean"]["x"], expected.attrs["cvlib"]["mean"]["x"] * scale, rtol=1e-12
+    )
+
+
+def test_zscore_sum_overflow_column_is_standardized_correctly():
+    df = pd.DataFrame({"a": [1e308, 1e308, -1e308, 5.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z = zscore(df)
+    close(z["a"], zscore(df / 1e308)["a"], atol=1e-12)
+
+
+def test_zscore_tiny_or_huge_constant_column_is_still_constant():
+    df = pd.DataFrame({"t": [1e-200] * 3, "h": [1.7e308] * 3, "x": [1.0, 2.0, 4.0]})
+    with pytest.warns(UserWarning, match="constant") as caught:
+        z = zscore(df)
+    assert len(caught) == 2
+    assert z.attrs["cvlib"]["constant_columns"] == ["t", "h"]
+    assert z[["t", "h"]].isna().all().all()
 
 
 @pytest.mark.parametrize("name", list(RUNS))
