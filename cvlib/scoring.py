@@ -12,10 +12,13 @@ Specs: ``methods/ahp.md`` §12 and ``methods/value_and_credit.md`` §1.2-1.3.
 
 from __future__ import annotations
 
+import copy
+import math
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -39,6 +42,63 @@ NORMALIZE_METHODS: dict[str, str] = {
 
 _WEIGHT_TOL = 1e-6  # |sum(R) - 1| allowed without renormalize=True (value_and_credit.md §1.3)
 _MAX_LISTED = 5  # customers/indicators named in one error message
+
+
+class _Default:
+    """An option left at its default: tells "not given" from "given as the default value".
+
+    The repr is the default value, so ``help(score_customers)`` shows ``out_of_range='raise'``.
+    """
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+_NO_DEFAULT = object()
+
+
+class _CopyOnRead:
+    """Field descriptor of a frozen result: stores a private copy, every read returns a new copy.
+
+    A result never changes after construction (STYLE.md): ``res.scores.iloc[0] = 5`` or
+    ``res.table.loc[1, "segment"] = ...`` change the returned copy only. Deep copies, because
+    pandas < 3 has no copy-on-write and categorical arrays can be written through a shallow copy.
+    Numpy arrays are copied too; dicts and lists are deep-copied; other values are returned as
+    stored. Methods of the result may read the stored object with :meth:`stored`.
+    """
+
+    def __init__(self, default: Any = _NO_DEFAULT) -> None:
+        self.default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.key = f"_stored_{name}"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:  # the dataclass asks the class for the field's default
+            if self.default is _NO_DEFAULT:
+                raise AttributeError(self.name)
+            return self.default
+        return _fresh_copy(obj.__dict__[self.key])
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.key] = _fresh_copy(value)  # frozen: only __init__ reaches this
+
+    @staticmethod
+    def stored(obj: Any, name: str) -> Any:
+        """The stored object itself (not a copy), for read-only use inside the result's methods."""
+        return obj.__dict__[f"_stored_{name}"]
+
+
+def _fresh_copy(value: Any) -> Any:
+    if isinstance(value, pd.Series | pd.DataFrame | pd.Index | np.ndarray):
+        return value.copy()
+    if isinstance(value, dict | list):
+        return copy.deepcopy(value)
+    return value
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -81,17 +141,22 @@ class ScoreResult(ResultMixin):
         Indicators that normalised to NaN (constant) and were set to contribute nothing.
     feature_range, bounds
         The min-max range and the preset bounds, when those methods were used (else ``None``).
+
+    The result does not change after construction: every read of a pandas or dict attribute
+    (and of ``rank``, ``table``, ``contributions``) returns a new copy, so changing it leaves
+    the result, its ``summary()`` and later reads as they were.
     """
 
-    scores: pd.Series
-    sub_scores: pd.DataFrame
-    normalized: pd.DataFrame
-    weights: pd.Series
-    n_missing: pd.Series
-    observed_weight: pd.Series
-    directions: dict[Hashable, str]
-    groups: dict[Hashable, list[Hashable]]
-    group_weights: pd.Series
+    # pandas objects and dicts are stored as copies and every read returns a new copy
+    scores: pd.Series = _CopyOnRead()
+    sub_scores: pd.DataFrame = _CopyOnRead()
+    normalized: pd.DataFrame = _CopyOnRead()
+    weights: pd.Series = _CopyOnRead()
+    n_missing: pd.Series = _CopyOnRead()
+    observed_weight: pd.Series = _CopyOnRead()
+    directions: dict[Hashable, str] = _CopyOnRead()
+    groups: dict[Hashable, list[Hashable]] = _CopyOnRead()
+    group_weights: pd.Series = _CopyOnRead()
     normalize: str
     aggregate: str
     missing: str
@@ -101,7 +166,7 @@ class ScoreResult(ResultMixin):
     renormalized: bool
     constant_indicators: tuple[Hashable, ...] = ()
     feature_range: tuple[float, float] | None = None
-    bounds: dict[Hashable, Any] | None = field(default=None)
+    bounds: dict[Hashable, Any] | None = _CopyOnRead(default=None)
 
     _conventions = (
         "normalize",
@@ -114,13 +179,21 @@ class ScoreResult(ResultMixin):
     )
     _title = "ScoreResult (customer value Y = Σ R_i X_i)"
 
+    def _stored(self, name: str) -> Any:
+        return _CopyOnRead.stored(self, name)
+
     @cached_property
+    def _rank(self) -> pd.Series:
+        ranks = self._stored("scores").rank(method="min", ascending=False)
+        return ranks.astype("Int64").rename("rank")
+
+    @property
     def rank(self) -> pd.Series:
         """Rank of Y, 1 = highest; ties share the smallest rank (``method="min"``, exact floats).
 
         NaN scores have no rank. :meth:`top` orders tied customers by ascending customer id.
         """
-        return self.scores.rank(method="min", ascending=False).astype("Int64").rename("rank")
+        return self._rank.copy()
 
     @property
     def contributions(self) -> pd.DataFrame:
@@ -130,19 +203,20 @@ class ScoreResult(ResultMixin):
         missing cells are NaN. Under ``aggregate="product"`` the contributions are R_i · ln v_i
         and sum to ln Y.
         """
-        v = self.normalized.to_numpy(dtype="float64")
+        normalized = self._stored("normalized")
+        v = normalized.to_numpy(dtype="float64")
         if self.aggregate == "product":
             v = np.log(v)
-        g = self.weights.to_numpy(dtype="float64")
+        g = self._stored("weights").to_numpy(dtype="float64")
         out = v * g
         if self.missing == "renormalize":
-            out /= self.observed_weight.to_numpy(dtype="float64")[:, None]
-        return pd.DataFrame(out, index=self.normalized.index, columns=self.normalized.columns)
+            out /= self._stored("observed_weight").to_numpy(dtype="float64")[:, None]
+        return pd.DataFrame(out, index=normalized.index, columns=normalized.columns)
 
     @property
     def table(self) -> pd.DataFrame:
         """One row per customer (input order): score, rank, sub-scores and missing count."""
-        parts = [self.scores, self.rank.rename("rank"), self.sub_scores, self.n_missing]
+        parts = [self.scores, self.rank, self.sub_scores, self.n_missing]
         return pd.concat(parts, axis=1)
 
     def top(self, n: int = 10) -> pd.DataFrame:
@@ -152,15 +226,17 @@ class ScoreResult(ResultMixin):
 
     def summary(self) -> pd.DataFrame:
         """Per indicator: group, direction, weight, missing count, mean of v, mean contribution."""
-        member_of = {m: g for g, members in self.groups.items() for m in members}
-        columns = self.normalized.columns
+        member_of = {m: g for g, members in self._stored("groups").items() for m in members}
+        directions = self._stored("directions")
+        normalized = self._stored("normalized")
+        columns = normalized.columns
         return pd.DataFrame(
             {
                 "group": [member_of.get(c, "") for c in columns],
-                "direction": [self.directions[c] for c in columns],
+                "direction": [directions[c] for c in columns],
                 "weight": self.weights.to_numpy(),
-                "n_missing": self.normalized.isna().sum().to_numpy(),
-                "mean_normalized": self.normalized.mean().to_numpy(),
+                "n_missing": normalized.isna().sum().to_numpy(),
+                "mean_normalized": normalized.mean().to_numpy(),
                 "mean_contribution": self.contributions.mean().to_numpy(),
             },
             index=pd.Index(columns, name="indicator"),
@@ -179,8 +255,8 @@ def score_customers(
     constant_indicator: str = "raise",
     renormalize: bool = False,
     bounds: Mapping[Hashable, Any] | tuple[float, float] | None = None,
-    out_of_range: str = "raise",
-    feature_range: tuple[float, float] = (0, 100),
+    out_of_range: str = _Default("raise"),  # type: ignore[assignment]
+    feature_range: tuple[float, float] = _Default((0, 100)),  # type: ignore[assignment]
     sub_scores: str = "global",
 ) -> ScoreResult:
     """Customer-value index Y = Σ_i R_i X_i (公式1) from an indicator table and leaf weights.
@@ -201,8 +277,9 @@ def score_customers(
         Text columns raise ``TypeError``; ±inf raises ``ValueError``; NaN follows ``missing``.
     weights : Series or dict
         Indicator -> weight R_i (e.g. AHP global leaf weights, ``hierarchy.leaf_weights``). Keys
-        must be exactly the indicator columns; weights are finite and ≥ 0 and must sum to 1
-        within 1e-6 (else error, unless ``renormalize=True``).
+        must be exactly the indicator columns; weights are numbers (text such as ``"0.6"`` and
+        booleans raise ``TypeError``), finite and ≥ 0, and must sum to 1 within 1e-6 (else error,
+        unless ``renormalize=True``).
     directions : str, list or dict
         Required. ``"benefit"`` (正向/效益型, larger is better) or ``"cost"`` (逆向/成本型, e.g.
         服务成本 service cost), per indicator as a dict, as a list aligned with the columns, or one
@@ -217,7 +294,9 @@ def score_customers(
         normalised.
     groups : dict, optional
         Group -> list of indicators, e.g. ``hierarchy.groups(level=1)`` =
-        ``{"当前价值": [...], "潜在价值": [...]}``. An indicator belongs to at most one group.
+        ``{"当前价值": [...], "潜在价值": [...]}``. The groups must partition the indicators:
+        every indicator in exactly one group (else ``CvlibInputError`` listing the indicators in
+        no group or in several), so that the global sub-scores add up to Y.
     aggregate : {"sum", "product"}
         Weighted sum (default, 公式1) or weighted product Π v^R.
     missing : {"raise", "renormalize", "mean"}
@@ -239,6 +318,9 @@ def score_customers(
         ``normalize="bounds"`` only: a value outside [L, U] raises (default) or is clipped.
     feature_range : (a, b)
         ``normalize="minmax"`` only: target range, default 0–100 (百分制).
+
+        ``bounds``, ``out_of_range`` and ``feature_range`` given with a ``normalize`` that does
+        not use them raise ``CvlibInputError`` rather than being ignored.
     sub_scores : {"global", "local"}
         Sub-scores with global weights (default; the groups add up to Y) or divided by the group
         weight. Both give the same high/low labels under a mean split.
@@ -270,7 +352,9 @@ def score_customers(
     check_choice("missing", missing, ("raise", "renormalize", "mean"))
     check_choice("constant_indicator", constant_indicator, ("raise", "zero"))
     check_choice("sub_scores", sub_scores, ("global", "local"))
-    check_choice("out_of_range", out_of_range, ("raise", "clip"))
+    out_of_range, feature_range = _check_method_options(
+        normalize, bounds=bounds, out_of_range=out_of_range, feature_range=feature_range
+    )
 
     x = numeric_frame(indicators, "indicators")
     _check_unique_labels(x)
@@ -376,10 +460,36 @@ def _dot(a: np.ndarray, w: np.ndarray) -> np.ndarray:
 # validation helpers
 
 
-def _listed(items: Sequence[Any]) -> str:
-    shown = ", ".join(map(repr, items[:_MAX_LISTED]))
+def _listed(items: Sequence[Any], fmt: Callable[[Any], str] = repr) -> str:
+    shown = ", ".join(map(fmt, items[:_MAX_LISTED]))
     more = len(items) - _MAX_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _check_method_options(
+    normalize: str, *, bounds: Any, out_of_range: Any, feature_range: Any
+) -> tuple[str, tuple[float, float]]:
+    """Raise on an option the chosen normalize ignores; (out_of_range, feature_range) to use."""
+    needs = {"bounds": "bounds", "out_of_range": "bounds", "feature_range": "minmax"}
+    given = {
+        "bounds": bounds is not None,
+        "out_of_range": not isinstance(out_of_range, _Default),
+        "feature_range": not isinstance(feature_range, _Default),
+    }
+    ignored = [name for name, method in needs.items() if given[name] and normalize != method]
+    if ignored:
+        parts = [f"{name}= applies only to normalize={needs[name]!r}" for name in ignored]
+        raise CvlibInputError(
+            f"{'; '.join(parts)}, but normalize={normalize!r} ignores "
+            f"{'it' if len(ignored) == 1 else 'them'}. Remove "
+            f"{', '.join(f'{name}=' for name in ignored)} or choose the normalize that uses it."
+        )
+    if isinstance(out_of_range, _Default):
+        out_of_range = out_of_range.value
+    if isinstance(feature_range, _Default):
+        feature_range = feature_range.value
+    check_choice("out_of_range", out_of_range, ("raise", "clip"))
+    return out_of_range, feature_range
 
 
 def _check_unique_labels(x: pd.DataFrame) -> None:
@@ -419,16 +529,8 @@ def _check_weights(
             f"Indicator columns: {_listed(columns)}."
         )
     w = weights.reindex(columns)
-    try:
-        g = w.to_numpy(dtype="float64")
-    except (TypeError, ValueError):
-        raise TypeError(f"weights must be numbers; got {w.tolist()!r} for {columns!r}.") from None
-    bad = [c for c, val in zip(columns, g, strict=True) if not np.isfinite(val) or val < 0]
-    if bad:
-        raise CvlibInputError(
-            f"weights must be finite and >= 0; indicator(s) {_listed(bad)} have "
-            f"{_listed([float(w[c]) for c in bad])}."
-        )
+    _check_weight_values(w)
+    g = w.to_numpy(dtype="float64")
     total = float(g.sum())
     if total <= 0:
         raise CvlibInputError("weights sum to 0; give at least one indicator a positive weight.")
@@ -450,9 +552,50 @@ def _check_weights(
     return g, total, renormalized
 
 
+def _check_weight_values(w: pd.Series) -> None:
+    """Every weight a real number (not text, not bool), observed, finite and >= 0."""
+    for c, val in w.items():
+        if isinstance(val, bool | np.bool_):
+            raise TypeError(
+                f"weight of indicator {c!r} is the boolean {val!r}; weights must be numbers."
+            )
+        if isinstance(val, str | bytes):
+            raise TypeError(
+                f"weight of indicator {c!r} is the text {val!r}; weights must be numbers (e.g. "
+                f"0.6, not '0.6'), and cvlib does not convert text."
+            )
+        if val is None or val is pd.NA:
+            continue  # reported as missing below
+        if not isinstance(val, Real):
+            raise TypeError(
+                f"weight of indicator {c!r} is {val!r} ({type(val).__name__}); weights must be "
+                f"numbers."
+            )
+    values = {c: (math.nan if val is None or val is pd.NA else float(val)) for c, val in w.items()}
+    problems = []
+    missing = [c for c, val in values.items() if math.isnan(val)]
+    if missing:
+        problems.append(f"missing (NaN/None) for indicator(s) {_listed(missing)}")
+    infinite = [c for c, val in values.items() if math.isinf(val)]
+    if infinite:
+        problems.append(
+            f"infinite for indicator(s) {_listed(infinite)} "
+            f"({_listed([values[c] for c in infinite])})"
+        )
+    negative = [c for c, val in values.items() if val < 0 and not math.isinf(val)]
+    if negative:
+        problems.append(
+            f"negative for indicator(s) {_listed(negative)} "
+            f"({_listed([values[c] for c in negative])})"
+        )
+    if problems:
+        raise CvlibInputError(f"weights must be finite and >= 0; {'; '.join(problems)}.")
+
+
 def _check_groups(
     groups: Mapping[Hashable, Sequence[Hashable]] | None, columns: list[Hashable]
 ) -> dict[Hashable, list[Hashable]]:
+    """Groups as dict group -> indicators; they must partition the indicators (one group each)."""
     if groups is None:
         return {}
     if not isinstance(groups, Mapping):
@@ -461,7 +604,7 @@ def _check_groups(
             f"got {type(groups).__name__}."
         )
     out: dict[Hashable, list[Hashable]] = {}
-    seen: dict[Hashable, Hashable] = {}
+    member_of: dict[Hashable, list[Hashable]] = {}
     for name, members in groups.items():
         members = [members] if isinstance(members, str) else list(members)
         if not members:
@@ -472,14 +615,26 @@ def _check_groups(
                 f"group {name!r} names indicator(s) {_listed(unknown)} that are not columns of "
                 f"indicators; columns: {_listed(columns)}."
             )
+        twice = list(dict.fromkeys(m for m in members if members.count(m) > 1))
+        if twice:
+            raise CvlibInputError(f"group {name!r} names indicator(s) {_listed(twice)} twice.")
         for m in members:
-            if m in seen:
-                raise CvlibInputError(
-                    f"indicator {m!r} is in group {seen[m]!r} and in group {name!r}; an "
-                    f"indicator belongs to one branch of the hierarchy."
-                )
-            seen[m] = name
+            member_of.setdefault(m, []).append(name)
         out[name] = members
+    shared = {m: names for m, names in member_of.items() if len(names) > 1}
+    ungrouped = [c for c in columns if c not in member_of]
+    if shared or ungrouped:
+        parts = []
+        if shared:
+            listed = [f"{m!r} in {' and '.join(map(repr, names))}" for m, names in shared.items()]
+            parts.append(f"indicator(s) in more than one group: {_listed(listed, str)}")
+        if ungrouped:
+            parts.append(f"indicator(s) in no group: {_listed(ungrouped)}")
+        raise CvlibInputError(
+            f"groups must partition the indicators, each indicator in exactly one group (one "
+            f"branch of the hierarchy), so that the sub-scores add up to Y; {'; '.join(parts)}. "
+            f"Pass e.g. hierarchy.groups(level=1), or groups=None for no sub-scores."
+        )
     return out
 
 

@@ -32,6 +32,7 @@ from cvlib._validation import (
     check_columns_exist,
     numeric_frame,
 )
+from cvlib.scoring import _CopyOnRead
 
 __all__ = [
     "ABC_CUTS",
@@ -85,19 +86,23 @@ class ValueMatrixResult(ResultMixin):
     n_ties : Series
         Per axis, the customers whose value counted as equal to the centre.
     axes : tuple
-        Names of the two inputs (e.g. the group names 当前价值, 潜在价值).
+        Names of the two inputs, current first (e.g. the group names 当前价值, 潜在价值).
     center, equal_is, tie_tol, lang
         The conventions used (see :func:`value_matrix`).
     n_unclassified : int
         Customers with a missing current or potential value.
+
+    The result does not change after construction: every read of ``table``, ``counts``,
+    ``centers`` or ``n_ties`` returns a new copy, so changing it leaves the result as it was.
     """
 
-    table: pd.DataFrame
-    counts: pd.DataFrame
-    centers: pd.Series
-    n_ties: pd.Series
+    # pandas objects are stored as copies and every read returns a new copy
+    table: pd.DataFrame = _CopyOnRead()
+    counts: pd.DataFrame = _CopyOnRead()
+    centers: pd.Series = _CopyOnRead()
+    n_ties: pd.Series = _CopyOnRead()
     axes: tuple[Hashable, Hashable]
-    center: Any
+    center: Any = _CopyOnRead()
     equal_is: str
     tie_tol: float
     lang: str
@@ -108,13 +113,14 @@ class ValueMatrixResult(ResultMixin):
 
     def summary(self) -> pd.DataFrame:
         """The counts table: per quadrant (and unclassified) the segment, count and share."""
-        return self.counts
+        return self.counts  # a new copy
 
 
 def value_matrix(
     current: pd.Series | pd.DataFrame | Any,
     potential: pd.Series | None = None,
     *,
+    axes: tuple[Hashable, Hashable] | None = None,
     center: str | float | tuple[float, float] = "mean",
     equal_is: str = "low",
     tie_tol: float = 1e-9,
@@ -138,11 +144,18 @@ def value_matrix(
     Parameters
     ----------
     current : Series, DataFrame or ScoreResult
-        Current value per customer (index = customer ids). Or a DataFrame with exactly two
-        columns (current, potential), or a :class:`cvlib.scoring.ScoreResult` with two groups
-        (its ``sub_scores``); ``potential`` is then omitted.
+        Current value per customer (index = customer ids). Or a DataFrame holding the current
+        and potential values, or a :class:`cvlib.scoring.ScoreResult` with groups (its
+        ``sub_scores``); ``potential`` is then omitted. Which column is which comes from ``axes``
+        or, without it, from the names: with exactly two columns named current/potential
+        (English, any case) or 当前价值/潜在价值, in either order. Other names raise
+        ``CvlibInputError`` asking for ``axes``; the column order is never used.
     potential : Series, optional
         Potential value per customer, with the same customer ids as ``current``.
+    axes : (current, potential), optional
+        The names of the current-value and potential-value columns (or ScoreResult groups), in
+        that order; the frame may then hold other columns too. Only with a DataFrame or
+        ScoreResult (two Series are always ``current, potential``).
     center : {"mean", "median"}, float or (float, float)
         The split point: the mean over all customers (default, the seed's rule), the median, or a
         fixed number (one for both axes or one per axis, e.g. a reference period's means).
@@ -166,6 +179,12 @@ def value_matrix(
     >>> res = value_matrix(pd.Series([3.0, 1.0, 2.0]), pd.Series([1.0, 3.0, 2.0]))
     >>> res.table["quadrant"].tolist()
     ['HL', 'LH', 'LL']
+    >>> df = pd.DataFrame({"潜在价值": [1.0, 3.0, 2.0], "当前价值": [3.0, 1.0, 2.0]})
+    >>> value_matrix(df).table["quadrant"].tolist()  # columns recognised by name
+    ['HL', 'LH', 'LL']
+    >>> df = pd.DataFrame({"pot": [1.0, 3.0, 2.0], "cur": [3.0, 1.0, 2.0]})
+    >>> value_matrix(df, axes=("cur", "pot")).axes
+    ('cur', 'pot')
 
     References
     ----------
@@ -176,7 +195,7 @@ def value_matrix(
     check_choice("lang", lang, ("zh", "en"))
     if not (isinstance(tie_tol, Real) and math.isfinite(tie_tol) and tie_tol >= 0):
         raise CvlibInputError(f"tie_tol must be a finite number >= 0, got {tie_tol!r}.")
-    data, axes = _two_axes(current, potential)
+    data, axes = _two_axes(current, potential, axes)
     centers = _centers(data, center)
 
     x = data.to_numpy(dtype="float64")
@@ -248,7 +267,55 @@ def value_matrix(
     )
 
 
-def _two_axes(current: Any, potential: Any) -> tuple[pd.DataFrame, tuple[Hashable, Hashable]]:
+# names recognised as the two axes when a DataFrame or ScoreResult is passed without axes=
+_CURRENT_NAMES = frozenset({"current", "当前价值"})
+_POTENTIAL_NAMES = frozenset({"potential", "潜在价值"})
+
+
+def _axis_kind(name: Hashable) -> str | None:
+    """ "current" or "potential" for a known axis name (English case-insensitive), else None."""
+    if not isinstance(name, str):
+        return None
+    key = name.strip().casefold()
+    if key in _CURRENT_NAMES:
+        return "current"
+    if key in _POTENTIAL_NAMES:
+        return "potential"
+    return None
+
+
+def _pick_axes(frame: pd.DataFrame, axes: Any, what: str) -> pd.DataFrame:
+    """The two columns (current, potential) of ``frame``, by ``axes`` or by their known names."""
+    if axes is not None:
+        if isinstance(axes, str | bytes) or not (isinstance(axes, Sequence) and len(axes) == 2):
+            raise CvlibInputError(
+                f"axes must be a pair (current, potential) of column names, got {axes!r}."
+            )
+        cur, pot = axes
+        if cur == pot:
+            raise CvlibInputError(f"axes names the same column {cur!r} twice.")
+        check_columns_exist(frame, [cur, pot], what="axes column")
+        return frame[[cur, pot]]
+    if frame.shape[1] != 2:
+        raise CvlibInputError(
+            f"{what} has {frame.shape[1]} columns ({_listed(frame.columns)}); the value "
+            f"matrix needs exactly two (current, potential). Pass axes=(current, potential) to "
+            f"pick them, e.g. axes=('当前价值', '潜在价值'), or groups with two branches."
+        )
+    kinds = [_axis_kind(c) for c in frame.columns]
+    if set(kinds) != {"current", "potential"}:
+        a, b = frame.columns
+        raise CvlibInputError(
+            f"cannot tell which column of {what} ({_listed(frame.columns)}) is the current and "
+            f"which the potential value: the recognised names are current/potential and "
+            f"当前价值/潜在价值. Pass axes=(current, potential), e.g. axes=({a!r}, {b!r})."
+        )
+    return frame if kinds[0] == "current" else frame.iloc[:, ::-1]
+
+
+def _two_axes(
+    current: Any, potential: Any, axes: Any
+) -> tuple[pd.DataFrame, tuple[Hashable, Hashable]]:
     """A float64 frame with columns current, potential, and the names of the two inputs."""
     if potential is None:
         frame = getattr(current, "sub_scores", current)  # a ScoreResult: its group sub-scores
@@ -257,14 +324,14 @@ def _two_axes(current: Any, potential: Any) -> tuple[pd.DataFrame, tuple[Hashabl
                 "value_matrix needs current and potential Series, a DataFrame with two columns, "
                 f"or a ScoreResult with two groups; got {type(current).__name__} alone."
             )
-        if frame.shape[1] != 2:
-            what = "ScoreResult sub_scores" if frame is not current else "the DataFrame"
-            raise CvlibInputError(
-                f"{what} has {frame.shape[1]} columns ({_listed(frame.columns)}); the value "
-                f"matrix needs exactly two (current, potential). Select them, e.g. "
-                f"df[['当前价值', '潜在价值']], or pass groups with two branches."
-            )
+        what = "the DataFrame" if frame is current else "the ScoreResult sub_scores"
+        frame = _pick_axes(frame, axes, what)
     else:
+        if axes is not None:
+            raise CvlibInputError(
+                "axes= picks the two columns of a DataFrame or ScoreResult; with two Series the "
+                "order is value_matrix(current, potential). Remove axes=."
+            )
         for name, s in (("current", current), ("potential", potential)):
             if not isinstance(s, pd.Series):
                 raise TypeError(
@@ -362,11 +429,15 @@ class ABCResult(ResultMixin):
         Population size; customers outside it (class NA), of which amount ≤ 0 and missing.
     excluded_amount : float
         Σ of the (non-positive) amounts outside the population.
+
+    The result does not change after construction: every read of ``classes``, ``table`` or
+    ``amounts`` returns a new copy, and ``sorted_amounts`` is a read-only array.
     """
 
-    classes: pd.Series
-    table: pd.DataFrame
-    amounts: pd.Series
+    # pandas objects are stored as copies and every read returns a new copy
+    classes: pd.Series = _CopyOnRead()
+    table: pd.DataFrame = _CopyOnRead()
+    amounts: pd.Series = _CopyOnRead()
     by: str
     cuts: tuple[float, float]
     preset: str | None
@@ -381,8 +452,10 @@ class ABCResult(ResultMixin):
 
     @cached_property
     def sorted_amounts(self) -> np.ndarray:
-        """The population's amounts (> 0), highest first."""
-        return _population(self.amounts)[1]
+        """The population's amounts (> 0), highest first (a read-only array)."""
+        values = _population(_CopyOnRead.stored(self, "amounts"))[1].copy()
+        values.flags.writeable = False
+        return values
 
     @property
     def pareto_curve(self) -> pd.DataFrame:
@@ -415,7 +488,7 @@ class ABCResult(ResultMixin):
             },
             index=["NA"],
         )
-        return pd.concat([self.table, na])
+        return pd.concat([_CopyOnRead.stored(self, "table"), na])
 
 
 def abc_classify(
@@ -438,7 +511,8 @@ def abc_classify(
 
     Class A if prev_i < cuts[0], B if prev_i < cuts[1], else C, so class A always holds at least
     cuts[0] and is never empty. A group of equal amounts always gets one class: that of its first
-    member in the sort.
+    member in the sort. When no customer has an amount > 0 the classes are undefined and
+    ``CvlibInputError`` says how many amounts were ≤ 0 and how many missing.
 
     Parameters
     ----------
@@ -488,16 +562,18 @@ def abc_classify(
     nonpositive = m[m <= 0]
     positions, values = _population(m)
     n = len(values)
+    if n == 0:
+        raise _no_population(m)
     total = float(values.sum())
     if by == "revenue":
-        prev = np.concatenate(([0.0], np.cumsum(values)[:-1])) / total if n else values
+        prev = np.concatenate(([0.0], np.cumsum(values)[:-1])) / total
     else:
-        prev = np.arange(n) / n if n else values
+        prev = np.arange(n) / n
     code = np.where(prev < cuts[0], 0, np.where(prev < cuts[1], 1, 2))
-    if n:  # equal amounts share the class of their first member
-        start = np.r_[True, values[1:] != values[:-1]]
-        first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
-        code = code[first]
+    # equal amounts share the class of their first member
+    start = np.r_[True, values[1:] != values[:-1]]
+    first = np.maximum.accumulate(np.where(start, np.arange(n), 0))
+    code = code[first]
 
     class_codes = np.full(len(m), -1)
     class_codes[positions] = code
@@ -508,13 +584,13 @@ def abc_classify(
     )
     count = np.bincount(code, minlength=3)
     revenue = np.bincount(code, weights=values, minlength=3)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):  # an empty class B or C: mean NaN
         table = pd.DataFrame(
             {
                 "customers": count,
-                "customer_share": count / n if n else np.full(3, np.nan),
+                "customer_share": count / n,
                 "revenue": revenue,
-                "revenue_share": revenue / total if n else np.full(3, np.nan),
+                "revenue_share": revenue / total,
                 "mean": revenue / count,
             },
             index=pd.Index(_CLASSES, name="class"),
@@ -561,6 +637,11 @@ def check_bands(result: ABCResult, tol_pp: float = 5) -> pd.DataFrame:
     ...                4, 3], index=range(1, 21))
     >>> check_bands(abc_classify(m, preset="source_001"))["outside"].any()
     np.False_
+
+    References
+    ----------
+    Seed: 客户管理論文 (supermarket ABC), source 001, ``001_d91ab13e8d170bdb.txt`` L268 (the ABC
+    bands); specs ``methods/value_and_credit.md`` §2.1–2.2 and ``methods/rfm.md`` §12.
     """
     if not isinstance(result, ABCResult):
         raise TypeError(f"check_bands needs an ABCResult, got {type(result).__name__}.")
@@ -588,11 +669,35 @@ def pareto_curve(amounts: pd.Series) -> pd.DataFrame:
     Customers with amount > 0, highest first (ties by id); N + 1 rows starting at (0, 0) and
     ending at (1, 1). Columns ``customer_share`` and ``revenue_share``.
 
+    Parameters
+    ----------
+    amounts : Series
+        Amount per customer (index = customer ids); customers with amount ≤ 0 or missing are
+        left out (the ABC population is amount > 0). Raises ``CvlibInputError`` when no customer
+        has an amount > 0.
+
+    Returns
+    -------
+    DataFrame
+        N + 1 rows: ``customer_share`` k/N and ``revenue_share`` (Σ of the top k amounts) / Σ,
+        k = 0..N.
+
     Examples
     --------
     >>> import pandas as pd
     >>> pareto_curve(pd.Series([1.0, 3.0]))["revenue_share"].tolist()
     [0.0, 0.75, 1.0]
+
+    References
+    ----------
+    Lorenz, M. O. (1905). Methods of measuring the concentration of wealth. *Publications of the
+    American Statistical Association* 9(70), 209–219.
+    Pareto, V. (1896). *Cours d'économie politique*, vol. 1. Lausanne: F. Rouge (the
+    concentration of income).
+    Juran, J. M. (1951). *Quality Control Handbook*. New York: McGraw-Hill (the Pareto principle,
+    "vital few and trivial many").
+    Seed: 客户管理論文 (supermarket ABC), source 001, ``001_d91ab13e8d170bdb.txt`` L268 (the ABC
+    bands); specs ``methods/value_and_credit.md`` §2.1–2.2 and ``methods/rfm.md`` §12.
     """
     return _pareto_curve(_population_values(amounts))
 
@@ -602,11 +707,34 @@ def top_share(amounts: pd.Series, p: float = 0.2) -> float:
 
     p·N is rounded to 9 decimals before the ceiling, so that 0.1·30 counts as 3, not 4.
 
+    Parameters
+    ----------
+    amounts : Series
+        Amount per customer (index = customer ids); customers with amount ≤ 0 or missing are
+        left out (the ABC population is amount > 0). Raises ``CvlibInputError`` when no customer
+        has an amount > 0.
+    p : float
+        Share of customers in (0, 1]; default 0.2 (the "20" of 80/20).
+
+    Returns
+    -------
+    float
+        Σ of the ⌈p·N⌉ largest amounts / Σ of all amounts > 0.
+
     Examples
     --------
     >>> import pandas as pd
     >>> top_share(pd.Series([90.0] + [1.0] * 10))
     0.92
+
+    References
+    ----------
+    Pareto, V. (1896). *Cours d'économie politique*, vol. 1. Lausanne: F. Rouge (the
+    concentration of income).
+    Juran, J. M. (1951). *Quality Control Handbook*. New York: McGraw-Hill (the Pareto principle,
+    "vital few and trivial many").
+    Seed: 客户管理論文 (supermarket ABC), source 001, ``001_d91ab13e8d170bdb.txt`` L268 (the ABC
+    bands); specs ``methods/value_and_credit.md`` §2.1–2.2 and ``methods/rfm.md`` §12.
     """
     return _top_share(_population_values(amounts), p)
 
@@ -616,11 +744,33 @@ def pareto_holds(amounts: pd.Series) -> bool:
 
     ``top_share(amounts, 0.2) >= 0.80`` (with a 1e-12 guard for float rounding).
 
+    Parameters
+    ----------
+    amounts : Series
+        Amount per customer (index = customer ids); customers with amount ≤ 0 or missing are
+        left out (the ABC population is amount > 0). Raises ``CvlibInputError`` when no customer
+        has an amount > 0.
+
+    Returns
+    -------
+    bool
+        True when the top ⌈0.2·N⌉ customers hold at least 80 % of the amount.
+
     Examples
     --------
     >>> import pandas as pd
     >>> pareto_holds(pd.Series([90.0] + [1.0] * 10))
     True
+
+    References
+    ----------
+    Pareto, V. (1896). *Cours d'économie politique*, vol. 1. Lausanne: F. Rouge (the
+    concentration of income).
+    Juran, J. M. (1951). *Quality Control Handbook*. New York: McGraw-Hill (the Pareto principle,
+    "vital few and trivial many").
+    Seed: ``002_b327b4758369a3e6.txt`` L248 ("80%以上的利润实际是由不到20%的客户所创造"); the ABC
+    bands of 客户管理論文 (supermarket ABC), source 001, ``001_d91ab13e8d170bdb.txt`` L268; specs
+    ``methods/value_and_credit.md`` §2.1–2.2 and ``methods/rfm.md`` §12.
     """
     return _top_share(_population_values(amounts), 0.2) >= 0.80 - _PARETO_TOL
 
@@ -629,7 +779,21 @@ def gini(amounts: pd.Series) -> float:
     """Gini coefficient G = Σ_i (2i − N − 1) x_(i) / (N Σ x), x ascending, i = 1..N.
 
     Over the customers with amount > 0 (the ABC population). 0 when all amounts are equal; at most
-    (N − 1)/N when one customer holds everything.
+    (N − 1)/N when one customer holds everything. Equal to the mean absolute difference
+    Σ_i Σ_j |x_i − x_j| / (2 N² mean(x)), and to 1 − 2 × (area under the Lorenz curve) with the
+    curve's trapezoids.
+
+    Parameters
+    ----------
+    amounts : Series
+        Amount per customer (index = customer ids); customers with amount ≤ 0 or missing are
+        left out (the ABC population is amount > 0). Raises ``CvlibInputError`` when no customer
+        has an amount > 0.
+
+    Returns
+    -------
+    float
+        G in [0, (N − 1)/N].
 
     Examples
     --------
@@ -640,6 +804,10 @@ def gini(amounts: pd.Series) -> float:
     References
     ----------
     Gini, C. (1912). *Variabilità e mutabilità*. Bologna: Tipografia di Paolo Cuppini.
+    Lorenz, M. O. (1905). Methods of measuring the concentration of wealth. *Publications of the
+    American Statistical Association* 9(70), 209–219.
+    Seed: 客户管理論文 (supermarket ABC), source 001, ``001_d91ab13e8d170bdb.txt`` L268 (the ABC
+    bands); specs ``methods/value_and_credit.md`` §2.1–2.2 and ``methods/rfm.md`` §12.
     """
     return _gini(_population_values(amounts))
 
@@ -684,10 +852,23 @@ def _population(m: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _population_values(amounts: Any) -> np.ndarray:
     """Validated amounts > 0, highest first, for the standalone Pareto functions."""
-    values = _population(_amounts(amounts, None))[1]
+    m = _amounts(amounts, None)
+    values = _population(m)[1]
     if len(values) == 0:
-        raise CvlibInputError("no customer has an amount > 0; the Pareto statistics are undefined.")
+        raise _no_population(m)
     return values
+
+
+def _no_population(m: pd.Series) -> CvlibInputError:
+    """The error for amounts without any customer > 0 (the population is empty)."""
+    n_missing = int(m.isna().sum())
+    n_nonpositive = int((m <= 0).sum())
+    return CvlibInputError(
+        f"no customer has an amount > 0 ({len(m)} customer(s): {n_nonpositive} with amount "
+        f"<= 0, {n_missing} missing), so the ABC classes and the Pareto statistics (shares, top "
+        f"share, Gini) are undefined. Check the amount column (e.g. revenue, not a cost or a "
+        f"refund) and the period."
+    )
 
 
 def _pareto_curve(values: np.ndarray) -> pd.DataFrame:

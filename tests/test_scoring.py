@@ -469,3 +469,224 @@ def test_result_repr_summary_and_frozen():
     assert list(table.columns) == ["score", "rank", "当前价值", "潜在价值", "n_missing"]
     with pytest.raises(AttributeError):
         res.normalize = "minmax"
+
+
+# ---------------------------------------------------------------------------------------------
+# regressions: options the normalize ignores, weight types, groups partition, read-only results
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "option", "needs"),
+    [
+        ({"bounds": {"sales": (0, 400), "cost": (0, 100)}}, "bounds", "bounds"),
+        ({"bounds": (0, 400), "normalize": "minmax"}, "bounds", "bounds"),
+        ({"out_of_range": "clip"}, "out_of_range", "bounds"),
+        ({"out_of_range": "raise", "normalize": "minmax"}, "out_of_range", "bounds"),  # default
+        ({"feature_range": (0, 1)}, "feature_range", "minmax"),
+        (
+            {"feature_range": (0, 100), "normalize": "bounds", "bounds": (0, 400)},
+            "feature_range",
+            "minmax",
+        ),
+        ({"feature_range": (0, 1), "normalize": "ideal"}, "feature_range", "minmax"),
+        ({"feature_range": (0, 1), "normalize": "none"}, "feature_range", "minmax"),
+    ],
+)
+def test_options_ignored_by_the_chosen_normalize_raise_naming_option_and_method(
+    kwargs, option, needs
+):
+    normalize = kwargs.get("normalize", "zscore")
+    pattern = rf"{option}= applies only to normalize='{needs}'.*normalize='{normalize}' ignores it"
+    with pytest.raises(CvlibInputError, match=pattern):
+        score_customers(TINY, TINY_W, directions=TINY_DIRS, **kwargs)
+
+
+def test_several_ignored_options_are_all_named():
+    with pytest.raises(
+        CvlibInputError,
+        match=r"bounds= applies only to normalize='bounds'; out_of_range= applies only to "
+        r"normalize='bounds'; feature_range= applies only to normalize='minmax', but "
+        r"normalize='zscore' ignores them",
+    ):
+        score_customers(
+            TINY,
+            TINY_W,
+            directions=TINY_DIRS,
+            bounds=(0, 400),
+            out_of_range="clip",
+            feature_range=(0, 1),
+        )
+
+
+def test_options_for_the_chosen_normalize_are_still_accepted():
+    mm = score_customers(
+        TINY, TINY_W, directions=TINY_DIRS, normalize="minmax", feature_range=(0, 1)
+    )
+    np.testing.assert_allclose(mm.scores, [0, 0.6, 1.0], atol=1e-12)
+    assert mm.feature_range == (0, 1)
+    assert score_customers(
+        TINY, TINY_W, directions=TINY_DIRS, normalize="minmax"
+    ).feature_range == (
+        0,
+        100,
+    )
+    b = score_customers(
+        TINY,
+        TINY_W,
+        directions=TINY_DIRS,
+        normalize="bounds",
+        bounds=(0, 400),
+        out_of_range="raise",
+    )
+    assert b.bounds == {"sales": (0, 400), "cost": (0, 400)}
+    # bounds=None is "no bounds", not an option given to the wrong method
+    z = score_customers(TINY, TINY_W, directions=TINY_DIRS, bounds=None)
+    assert z.feature_range is None and z.bounds is None
+    with pytest.raises(CvlibInputError, match="not a valid option"):
+        score_customers(
+            TINY,
+            TINY_W,
+            directions=TINY_DIRS,
+            normalize="bounds",
+            bounds=(0, 400),
+            out_of_range="x",
+        )
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        {"sales": "0.6", "cost": 0.4},
+        pd.Series({"sales": "0.6", "cost": "0.4"}),
+        pd.Series({"sales": "0.6", "cost": "0.4"}, dtype="string"),
+    ],
+)
+def test_weights_given_as_text_raise_type_error_naming_indicator_and_value(weights):
+    with pytest.raises(TypeError, match=r"weight of indicator 'sales' is the text '0.6'"):
+        score_customers(TINY, weights, directions=TINY_DIRS)
+
+
+def test_weights_bool_raise_type_error():
+    with pytest.raises(TypeError, match=r"'sales' is the boolean True"):
+        score_customers(TINY, {"sales": True, "cost": False}, directions=TINY_DIRS)
+    with pytest.raises(TypeError, match=r"'cost' is the boolean"):
+        score_customers(TINY, pd.Series({"sales": 1.0, "cost": np.False_}), directions=TINY_DIRS)
+    with pytest.raises(TypeError, match=r"'cost' is \[0.4\] \(list\)"):
+        score_customers(TINY, {"sales": 0.6, "cost": [0.4]}, directions=TINY_DIRS)
+
+
+@pytest.mark.parametrize(
+    ("cost", "pattern"),
+    [
+        (np.nan, r"missing \(NaN/None\) for indicator\(s\) 'cost'"),
+        (None, r"missing \(NaN/None\) for indicator\(s\) 'cost'"),
+        (np.inf, r"infinite for indicator\(s\) 'cost' \(inf\)"),
+        (-np.inf, r"infinite for indicator\(s\) 'cost' \(-inf\)"),
+        (-0.2, r"negative for indicator\(s\) 'cost' \(-0.2\)"),
+    ],
+)
+def test_weights_nan_inf_and_negative_raise_naming_indicator(cost, pattern):
+    with pytest.raises(CvlibInputError, match=rf"finite and >= 0; {pattern}"):
+        score_customers(TINY, {"sales": 1.2, "cost": cost}, directions=TINY_DIRS, renormalize=True)
+
+
+def test_weights_numpy_and_integer_numbers_are_accepted():
+    a = score_customers(TINY, {"sales": np.float32(0.5), "cost": 0.5}, directions=TINY_DIRS)
+    b = score_customers(TINY, {"sales": 1, "cost": 0}, directions=TINY_DIRS)
+    np.testing.assert_allclose(b.scores, b.normalized["sales"], atol=1e-15)
+    assert a.weights.dtype == "float64"
+
+
+def test_groups_must_cover_every_indicator():
+    with pytest.raises(CvlibInputError, match=r"partition.*in no group: 'cost'"):
+        score_customers(TINY, TINY_W, directions=TINY_DIRS, groups={"g": ["sales"]})
+    partial = {"当前价值": list(LUBRICANT.columns[:7]), "潜在价值": ["LO1", "LO2"]}
+    with pytest.raises(CvlibInputError, match=r"in no group: 'CR1', 'CR2', 'CR3'"):
+        score_customers(LUBRICANT, SEED_WEIGHTS, directions="benefit", groups=partial)
+    with pytest.raises(CvlibInputError, match=r"in no group: 'sales', 'cost'.*groups=None"):
+        score_customers(TINY, TINY_W, directions=TINY_DIRS, groups={})
+
+
+def test_groups_indicator_in_two_groups_lists_all_of_them():
+    groups = {"g": ["sales", "cost"], "h": ["sales", "cost"]}
+    with pytest.raises(CvlibInputError, match=r"one group: 'sales' in 'g' and 'h', 'cost' in 'g'"):
+        score_customers(TINY, TINY_W, directions=TINY_DIRS, groups=groups)
+    with pytest.raises(CvlibInputError, match=r"'g' names indicator\(s\) 'sales' twice"):
+        score_customers(
+            TINY, TINY_W, directions=TINY_DIRS, groups={"g": ["sales", "sales"], "h": ["cost"]}
+        )
+
+
+def test_groups_naming_unknown_indicator_raises_key_error():
+    with pytest.raises(KeyError, match="'nope'"):
+        score_customers(
+            TINY, TINY_W, directions=TINY_DIRS, groups={"g": ["sales", "cost"], "h": ["nope"]}
+        )
+
+
+def test_groups_partition_sub_scores_add_up_to_y():
+    res = score_customers(
+        TINY, TINY_W, directions=TINY_DIRS, groups={"g": ["sales"], "h": ["cost"]}
+    )
+    np.testing.assert_allclose(res.sub_scores.sum(axis=1), res.scores, atol=1e-15)
+
+
+def test_score_result_does_not_change_when_returned_objects_are_mutated():
+    res = lubricant(missing="renormalize")
+    before = {
+        name: getattr(res, name)
+        for name in (
+            "scores",
+            "sub_scores",
+            "normalized",
+            "weights",
+            "n_missing",
+            "observed_weight",
+            "group_weights",
+            "rank",
+            "table",
+            "contributions",
+        )
+    }
+    summary, top = res.summary(), res.top(3)
+    directions, groups = res.directions, res.groups
+    scores = res.scores
+    scores.iloc[0] = 5.0
+    sub = res.sub_scores
+    sub.iloc[0, 0] = 5.0
+    normalized = res.normalized
+    normalized.iloc[:, 0] = 0.0
+    weights = res.weights
+    weights.iloc[0] = 1.0
+    for series in (res.n_missing, res.observed_weight, res.group_weights, res.rank):
+        series.iloc[0] = 9
+    table = res.table
+    table.iloc[0, 0] = 5.0
+    res.rank.array[0] = 7  # through the Int64 array itself
+    res.directions["TP1"] = "cost"
+    res.groups["当前价值"].append("LO1")
+    res.groups["extra"] = ["TP1"]
+    for name, value in before.items():
+        got = getattr(res, name)
+        if isinstance(value, pd.Series):
+            pd.testing.assert_series_equal(got, value, obj=name)
+        else:
+            pd.testing.assert_frame_equal(got, value, obj=name)
+    pd.testing.assert_frame_equal(res.summary(), summary)
+    pd.testing.assert_frame_equal(res.top(3), top)
+    assert res.directions == directions and res.groups == groups
+    np.testing.assert_allclose(res.scores, ZSCORE_Y, atol=TOL)
+
+
+def test_score_result_does_not_change_when_the_inputs_are_mutated():
+    data = TINY.astype("float64")
+    weights = pd.Series(TINY_W)
+    bounds = {"sales": [0, 400], "cost": [0, 100]}
+    res = score_customers(data, weights, directions=TINY_DIRS, normalize="bounds", bounds=bounds)
+    scores = res.scores
+    data.iloc[0, 0] = 1e6
+    weights.iloc[0] = 9.0
+    bounds["sales"][1] = 1
+    pd.testing.assert_series_equal(res.scores, scores)
+    assert res.weights["sales"] == 0.6
+    assert res.bounds["sales"] == [0, 400]

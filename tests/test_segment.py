@@ -3,6 +3,8 @@ value_and_credit.md §2.1-2.2)."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -371,3 +373,187 @@ def test_gini_known_vectors_rfm_12():
     mean_abs_diff = np.abs(x[:, None] - x[None, :]).sum() / (2 * n * n * x.mean())
     assert gini(AMOUNTS) == pytest.approx(mean_abs_diff, rel=1e-12)
     assert abc_classify(AMOUNTS).gini == pytest.approx(gini(AMOUNTS))
+
+
+# ---------------------------------------------------------------------------------------------
+# regressions: axes by name, empty ABC population, read-only results, references
+
+
+def _seed_sub_scores() -> pd.DataFrame:
+    scores = score_customers(LUBRICANT, SEED_WEIGHTS, directions="benefit", groups=GROUPS)
+    return scores.sub_scores
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("当前价值", "潜在价值"), ("current", "potential"), ("Current", "POTENTIAL")],
+)
+def test_value_matrix_recognises_axis_names_in_either_column_order(names):
+    sub = _seed_sub_scores().set_axis(list(names), axis=1)
+    swapped = sub[[names[1], names[0]]]  # potential first
+    for frame in (sub, swapped):
+        res = value_matrix(frame)
+        assert_seed_segments(res)  # HL stays HL: not swapped to LH
+        assert res.axes == names
+        np.testing.assert_allclose(res.table["current"], ZSCORE_CURRENT, atol=TOL)
+
+
+def test_value_matrix_score_result_with_groups_potential_first_is_not_swapped():
+    groups = {"潜在价值": GROUPS["潜在价值"], "当前价值": GROUPS["当前价值"]}
+    scores = score_customers(LUBRICANT, SEED_WEIGHTS, directions="benefit", groups=groups)
+    assert list(scores.sub_scores.columns) == ["潜在价值", "当前价值"]
+    res = value_matrix(scores)
+    assert_seed_segments(res)
+    assert res.axes == ("当前价值", "潜在价值")
+    np.testing.assert_allclose(res.table["potential"], ZSCORE_POTENTIAL, atol=TOL)
+
+
+def test_value_matrix_axes_keyword_picks_columns_by_name():
+    sub = _seed_sub_scores().set_axis(["cv", "pv"], axis=1)
+    res = value_matrix(sub[["pv", "cv"]], axes=("cv", "pv"))
+    assert_seed_segments(res)
+    assert res.axes == ("cv", "pv")
+    # axes also selects two columns out of more
+    res3 = value_matrix(sub.assign(other=1.0), axes=["cv", "pv"])
+    assert_seed_segments(res3)
+    # and overrides the recognised names when the user says so
+    named = _seed_sub_scores()
+    flipped = value_matrix(named, axes=("潜在价值", "当前价值"))
+    assert flipped.table["quadrant"].astype(str).to_dict()[2] == "LH"
+
+
+def test_value_matrix_unrecognised_axis_names_raise_asking_for_axes():
+    sub = _seed_sub_scores().set_axis(["cv", "pv"], axis=1)
+    with pytest.raises(CvlibInputError, match=r"'cv', 'pv'.*axes=\(current, potential\)"):
+        value_matrix(sub)
+    one_known = _seed_sub_scores().set_axis(["current", "pv"], axis=1)
+    with pytest.raises(CvlibInputError, match=r"axes=\(current, potential\)"):
+        value_matrix(one_known)
+    both_current = _seed_sub_scores().set_axis(["current", "当前价值"], axis=1)
+    with pytest.raises(CvlibInputError, match="cannot tell"):
+        value_matrix(both_current)
+    groups = {"a": GROUPS["当前价值"], "b": GROUPS["潜在价值"]}
+    scores = score_customers(LUBRICANT, SEED_WEIGHTS, directions="benefit", groups=groups)
+    with pytest.raises(CvlibInputError, match=r"ScoreResult.*'a', 'b'.*axes="):
+        value_matrix(scores)
+    assert_seed_segments(value_matrix(scores, axes=("a", "b")))
+
+
+def test_value_matrix_bad_axes_raise():
+    sub = _seed_sub_scores()
+    with pytest.raises(KeyError, match="'nope'"):
+        value_matrix(sub, axes=("当前价值", "nope"))
+    with pytest.raises(CvlibInputError, match="pair"):
+        value_matrix(sub, axes="当前价值")
+    with pytest.raises(CvlibInputError, match="twice"):
+        value_matrix(sub, axes=("当前价值", "当前价值"))
+    with pytest.raises(CvlibInputError, match="Remove axes="):
+        value_matrix(sub["当前价值"], sub["潜在价值"], axes=("当前价值", "潜在价值"))
+
+
+def test_value_matrix_two_series_stay_positional():
+    # Series named the other way round: the positional order (current, potential) wins
+    current = pd.Series([3.0, 1.0, 2.0], name="potential")
+    potential = pd.Series([1.0, 3.0, 2.0], name="current")
+    res = value_matrix(current, potential)
+    assert res.table["quadrant"].astype(str).tolist() == ["HL", "LH", "LL"]
+    assert res.axes == ("potential", "current")
+
+
+@pytest.mark.parametrize(
+    "amounts",
+    [
+        pd.Series([0.0, -5.0, np.nan]),
+        pd.Series([0.0, 0.0]),
+        pd.Series([np.nan, np.nan]),
+    ],
+)
+def test_abc_without_positive_amounts_raises_like_gini_and_top_share(amounts):
+    n_nonpositive, n_missing = int((amounts <= 0).sum()), int(amounts.isna().sum())
+    counts = rf"{n_nonpositive} with amount <= 0, {n_missing} missing"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy RuntimeWarning on the way
+        with pytest.raises(CvlibInputError, match=rf"no customer has an amount > 0.*{counts}"):
+            abc_classify(amounts)
+        for fn in (gini, top_share, pareto_holds, pareto_curve):
+            with pytest.raises(CvlibInputError, match=rf"no customer has an amount > 0.*{counts}"):
+                fn(amounts)
+
+
+def test_value_matrix_result_does_not_change_when_returned_objects_are_mutated():
+    res = value_matrix(pd.Series([3.0, 1.0, 2.0]), pd.Series([1.0, 3.0, 2.0]))
+    table, counts, centers, n_ties = res.table, res.counts, res.centers, res.n_ties
+    summary = res.summary()
+    t = res.table
+    t.loc[0, "segment"] = "低价值客户"
+    t.iloc[0, 0] = 99.0
+    res.table["quadrant"].array[0] = "LL"  # through the categorical array itself
+    c = res.counts
+    c.loc["HH", "count"] = 99
+    s = res.summary()
+    s.loc["HL", "count"] = 99
+    for series in (res.centers, res.n_ties):
+        series.iloc[0] = 99
+    pd.testing.assert_frame_equal(res.table, table)
+    pd.testing.assert_frame_equal(res.counts, counts)
+    pd.testing.assert_frame_equal(res.summary(), summary)
+    pd.testing.assert_series_equal(res.centers, centers)
+    pd.testing.assert_series_equal(res.n_ties, n_ties)
+    assert res.table.loc[0, "quadrant"] == "HL"
+    with pytest.raises(AttributeError):
+        res.table = table
+
+
+def test_value_matrix_result_does_not_change_when_the_input_is_mutated():
+    current = pd.Series([3.0, 1.0, 2.0])
+    res = value_matrix(current, pd.Series([1.0, 3.0, 2.0]))
+    current.iloc[0] = -100.0
+    assert res.table.loc[0, "current"] == 3.0
+
+
+def test_abc_result_does_not_change_when_returned_objects_are_mutated():
+    res = abc_classify(AMOUNTS, preset="source_001")
+    classes, table, amounts = res.classes, res.table, res.amounts
+    summary, gini_before = res.summary(), res.gini
+    c = res.classes
+    c.iloc[0] = "C"
+    res.classes.array[1] = "C"  # through the categorical array itself
+    t = res.table
+    t.loc["A", "customers"] = 99
+    m = res.amounts
+    m.iloc[0] = 1e9
+    s = res.summary()
+    s.loc["A", "revenue"] = 0
+    pd.testing.assert_series_equal(res.classes, classes)
+    pd.testing.assert_frame_equal(res.table, table)
+    pd.testing.assert_series_equal(res.amounts, amounts)
+    pd.testing.assert_frame_equal(res.summary(), summary)
+    assert not check_bands(res)["outside"].any()
+    with pytest.raises(ValueError, match="read-only"):
+        res.sorted_amounts[0] = 0.0
+    assert res.gini == gini_before
+    curve = res.pareto_curve
+    curve.iloc[1, 1] = 0.0
+    pd.testing.assert_frame_equal(res.pareto_curve, pareto_curve(AMOUNTS))
+
+
+@pytest.mark.parametrize("fn", [top_share, pareto_holds, pareto_curve, check_bands, gini])
+def test_pareto_functions_cite_their_sources_value_and_credit_2_1_rfm_12(fn):
+    doc = fn.__doc__
+    assert "References\n    ----------" in doc
+    assert "source 001" in doc and "§2.1–2.2" in doc and "rfm.md`` §12" in doc
+    cited = {
+        top_share: ("Pareto, V. (1896)", "Juran"),
+        pareto_holds: ("Pareto, V. (1896)", "Juran"),
+        pareto_curve: ("Lorenz, M. O. (1905)", "Pareto, V. (1896)"),
+        check_bands: ("客户管理論文 (supermarket ABC)",),
+        gini: ("Gini, C. (1912)", "Lorenz, M. O. (1905)"),
+    }[fn]
+    for name in cited:
+        assert name in doc
+
+
+def test_gini_docstring_has_numpydoc_parameters_and_returns():
+    doc = gini.__doc__
+    assert "Parameters\n    ----------\n    amounts : Series" in doc
+    assert "Returns\n    -------\n    float" in doc
