@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import inspect
 import pathlib
 import warnings
 
@@ -823,8 +824,10 @@ def test_judgment_matrix_never_mutates_caller_data():
     )
     assert pairs == pairs_copy
     res = weights(arr)
-    res.matrix.iloc[0, 1] = 99.0  # the result's matrix is its own copy
+    returned = res.matrix
+    returned.iloc[0, 1] = 99.0  # the result's matrix is its own copy
     np.testing.assert_array_equal(arr, DRINKS)
+    assert res.matrix.iloc[0, 1] == DRINKS[0, 1]
 
 
 def test_measured_and_direct_weights():
@@ -1293,3 +1296,334 @@ def test_docstring_examples_run():
     for module in (_matrix, _consistency, _weights, _hierarchy):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.failed == 0, module.__name__
+
+
+# ---- review fixes: parsing, labels, immutability, JudgmentStack, RI tables ------------------
+
+
+def test_regression_pd_na_in_float64_dataframe_is_a_missing_pair():
+    # ahp.md §1.2: NaN / None / "" mark a missing pair; pd.NA (nullable dtypes) is missing too
+    labels = ["a", "b", "c"]
+    df = pd.DataFrame(
+        [[1, 2, None], [0.5, 1, 2], [None, 0.5, 1]], index=labels, columns=labels
+    ).astype("Float64")
+    assert df.iloc[0, 2] is pd.NA and df.iloc[2, 0] is pd.NA
+    with pytest.raises(MissingJudgmentError, match=r"1 missing pair\(s\) \(a, c\)"):
+        judgment_matrix(df)
+    with pytest.raises(MissingJudgmentError, match=r"\(a, c\)"):
+        weights(df)
+    m = judgment_matrix(df, allow_missing=True)
+    assert m.dtypes.tolist() == ["float64"] * 3
+    assert np.isnan(m.loc["a", "c"]) and np.isnan(m.loc["c", "a"]) and m.loc["b", "a"] == 0.5
+
+
+def test_regression_pd_na_in_int64_dataframe_upper_triangle():
+    # integer cells cannot hold 1/2: judgments in the upper triangle, the lower one left empty
+    labels = ["a", "b", "c"]
+    df = pd.DataFrame(
+        [[1, 2, None], [None, 1, 3], [None, None, 1]], index=labels, columns=labels
+    ).astype("Int64")
+    assert df.iloc[0, 2] is pd.NA
+    with pytest.raises(
+        ReciprocityError, match=r"half-missing pairs: \(a, b\) a_12 = 2 but a_21 is missing"
+    ):
+        judgment_matrix(df)
+    with pytest.warns(ReciprocityWarning), pytest.raises(MissingJudgmentError, match=r"\(a, c\)"):
+        judgment_matrix(df, symmetrize="upper")
+    with pytest.warns(ReciprocityWarning):
+        m = judgment_matrix(df, symmetrize="upper", allow_missing=True)
+    assert m.loc["b", "a"] == 0.5 and m.loc["c", "b"] == 1 / 3
+    assert np.isnan(m.loc["a", "c"]) and np.isnan(m.loc["c", "a"])
+
+
+def test_regression_pd_na_in_lists_pairs_and_weights_is_missing():
+    m = judgment_matrix([[1, 2, pd.NA], [0.5, 1, 2], [pd.NA, 0.5, 1]], allow_missing=True)
+    assert np.isnan(m.iloc[0, 2]) and np.isnan(m.iloc[2, 0])
+    m = judgment_matrix({("a", "b"): 2, ("a", "c"): pd.NA, ("b", "c"): 2}, allow_missing=True)
+    assert np.isnan(m.loc["a", "c"])
+    m = judgment_matrix([2, pd.NA, np.nan], labels=["a", "b", "c"], allow_missing=True)
+    assert m.loc["a", "b"] == 2 and np.isnan(m.loc["a", "c"]) and np.isnan(m.loc["c", "b"])
+    with pytest.raises(MissingJudgmentError, match=r"\(a, c\)"):
+        judgment_matrix({("a", "b"): 2, ("a", "c"): pd.NA, ("b", "c"): 2})
+    with pytest.raises(AHPInputError, match=r"'c2' = nan"):
+        direct_weights({"c1": 1.0, "c2": pd.NA})  # missing, then the finiteness rule
+
+
+@pytest.mark.parametrize(
+    ("matrix", "labels", "match"),
+    [
+        ([[1, 2j], [0.5, 1]], ["p", "q"], r"at \(p, q\): the complex number 2j"),
+        (np.array([[1, 2j], [0.5, 1]]), ["p", "q"], r"at \(p, q\): the complex number 2j"),
+        ([[1, 3], [1 / 3 + 0j, 1]], None, r"at \(1, 0\): the complex number"),
+        ([[1, True], [0.5, 1]], ["p", "q"], r"at \(p, q\): the boolean True is not a judgment"),
+        (np.array([[True, True], [True, True]]), ["p", "q"], r"at \(p, p\): the boolean True"),
+        ([[1, "x"], [1, 1]], ["p", "q"], r"at \(p, q\): cannot read the judgment 'x'"),
+        ([[1, pd.NaT], [1, 1]], ["p", "q"], r"at \(p, q\): cannot read the judgment NaT"),
+        ([2, "abc", 3], ["p", "q", "r"], r"at \(p, r\) \(upper-triangle element 2\): .*'abc'"),
+        ([2, 3j, 3], None, r"at \(0, 2\) \(upper-triangle element 2\): the complex number 3j"),
+    ],
+)
+def test_regression_parse_errors_name_the_position_and_never_leak_type_error(matrix, labels, match):
+    with pytest.raises(AHPInputError, match=match) as info:
+        judgment_matrix(matrix, labels=labels)
+    assert "a_ij = importance of row i over column j" in str(info.value)
+    with pytest.raises(AHPInputError, match=match):
+        weights(matrix, labels=labels)
+
+
+def test_regression_parse_errors_in_dataframes_stacks_pairs_and_weights():
+    labels = ["当前价值", "潜在价值"]
+    df = pd.DataFrame([[1, 2], [0.5, 1]], index=labels, columns=labels).astype(object)
+    df.loc["潜在价值", "当前价值"] = complex(0.5, 1)
+    with pytest.raises(AHPInputError, match=r"'node X': at \(潜在价值, 当前价值\): the complex"):
+        weights(df, node="node X")
+    df.loc["潜在价值", "当前价值"] = False
+    with pytest.raises(AHPInputError, match=r"at \(潜在价值, 当前价值\): the boolean False"):
+        judgment_matrix(df)
+    stack = np.ones((2, 3, 3), dtype=object)
+    stack[1, 0, 2] = "zz"
+    with pytest.raises(AHPInputError, match=r"matrix 1 at \(a, c\): cannot read the judgment 'zz'"):
+        weights(stack, labels=["a", "b", "c"])
+    with pytest.raises(AHPInputError, match=r"pair \('a', 'b'\): the complex number 1j"):
+        judgment_matrix({("a", "b"): 1j})
+    with pytest.raises(AHPInputError, match=r"pair \('a', 'b'\): the boolean True"):
+        judgment_matrix({("a", "b"): True})
+    with pytest.raises(AHPInputError, match=r"direct weights: 'c2': the complex number 0.5j"):
+        direct_weights({"c1": 1.0, "c2": 0.5j})
+    with pytest.raises(AHPInputError, match=r"measured values: 'y': the boolean True"):
+        measured_weights([3, True], labels=["x", "y"])
+    # real numbers of every kind are still accepted
+    from decimal import Decimal
+    from fractions import Fraction
+
+    m = judgment_matrix([[1, Fraction(1, 3)], [np.int64(3), 1]])
+    assert m.iloc[0, 1] == 1 / 3 and m.iloc[1, 0] == 3.0
+    assert judgment_matrix([Decimal("0.5")]).iloc[1, 0] == 2.0
+
+
+@pytest.mark.parametrize("labels", ["ab", "总利润", b"ab"])
+def test_regression_string_labels_are_rejected_not_split(labels):
+    msg = r"labels must be a list of names, got the string"
+    n = len(labels)
+    upper = [1] * (n * (n - 1) // 2)
+    with pytest.raises(AHPInputError, match=msg):
+        judgment_matrix(upper, labels=labels)
+    with pytest.raises(AHPInputError, match=msg):
+        weights(np.ones((n, n)), labels=labels)
+    with pytest.raises(AHPInputError, match=msg):
+        weights(np.ones((2, n, n)), labels=labels)
+    with pytest.raises(AHPInputError, match=msg):
+        direct_weights([1 / n] * n, labels=labels)
+    with pytest.raises(AHPInputError, match=msg):
+        measured_weights([1] * n, labels=labels)
+    with pytest.raises(AHPInputError, match=msg):
+        gci(np.ones((n, n)), labels=labels)
+    with pytest.raises(AHPInputError, match=msg):
+        ahp.JudgmentStack(np.ones((1, n, n)), labels)
+
+
+def test_regression_string_labels_rejected_in_survey_and_pair_forms():
+    df = pd.DataFrame({"a__b": [3], "a__c": [5], "b__c": [2]})
+    with pytest.raises(AHPInputError, match="labels must be a list of names, got the string 'abc'"):
+        survey_matrices(df, positive_favours="left", labels="abc")
+    with pytest.raises(AHPInputError, match="got the string 'ab'"):
+        judgment_matrix({("a", "b"): 3}, labels="ab")
+    # one label in a list is fine (n = 1)
+    assert judgment_matrix([[1]], labels=["总利润"]).index.tolist() == ["总利润"]
+
+
+def test_regression_judgment_stack_checks_its_labels():
+    with pytest.raises(AHPInputError, match="n = 3 elements got 2 labels"):
+        ahp.JudgmentStack(np.ones((1, 3, 3)), ("a", "b"))
+    with pytest.raises(AHPInputError, match="duplicate labels"):
+        ahp.JudgmentStack(np.ones((1, 2, 2)), ("a", "a"))
+
+
+def test_regression_ahp_result_cannot_be_mutated_through_returned_objects():
+    res = weights(CITY, labels=CITY_LABELS)
+    before_summary = res.summary()
+    before_weights = res.weights
+    returned = res.weights
+    returned.iloc[0] = 5.0
+    returned.index = list("abcde")
+    returned.name = "changed"
+    pd.testing.assert_series_equal(res.weights, before_weights)
+    pd.testing.assert_frame_equal(res.summary(), before_summary)
+    matrix = res.matrix
+    matrix.iloc[0, 1] = 99.0
+    matrix["new"] = 1.0
+    np.testing.assert_array_equal(res.matrix.to_numpy(), CITY)
+    report = res.report
+    report["warnings"].append("injected")
+    report["non_scale_values"].loc[0] = ["x", "y", 1.0]
+    report["extra"] = 1
+    assert "injected" not in res.report["warnings"] and "extra" not in res.report
+    assert len(res.report["non_scale_values"]) == 0
+    summary = res.summary()
+    summary.loc["Family", "weight"] = 0.0
+    pd.testing.assert_frame_equal(res.summary(), before_summary)
+    assert res.weights is not res.weights  # every read is a new copy
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res._weights = None  # type: ignore[misc]
+
+
+def test_regression_stack_result_arrays_are_read_only_views():
+    stack = weights(np.stack([CITY, TOURISM]), labels=CITY_LABELS)
+    before = stack.summary()
+    w = stack.weights
+    w.iloc[0, 0] = 5.0
+    w["extra"] = 1.0
+    pd.testing.assert_frame_equal(stack.summary(), before)
+    for name in ("lambda_max", "ci", "cr", "gci", "verdict", "acceptable", "status", "matrix"):
+        arr = getattr(stack, name)
+        assert isinstance(arr, np.ndarray) and not arr.flags.writeable, name
+        with pytest.raises(ValueError, match="read-only"):
+            arr[0] = arr[1]
+        with pytest.raises(ValueError):
+            arr.setflags(write=True)  # the view cannot be made writeable
+    pd.testing.assert_frame_equal(stack.summary(), before)
+
+
+def test_regression_judgment_stack_values_and_index_are_protected():
+    df = pd.DataFrame({"a__b": [3, -2], "a__c": [5, 1], "b__c": [2, 2]}, index=["r1", "r2"])
+    st = survey_matrices(df, positive_favours="left")
+    before = st.summary()
+    values = st.values
+    with pytest.raises(ValueError, match="read-only"):
+        values[0, 0, 1] = 9.0
+    with pytest.raises(ValueError):
+        values.setflags(write=True)
+    index = st.index
+    index.name = "renamed"
+    assert st.index.name is None and list(st.index) == ["r1", "r2"]
+    pd.testing.assert_frame_equal(st.summary(), before)
+    source = np.ones((1, 2, 2))
+    own = ahp.JudgmentStack(source, ("x", "y"))
+    source[0, 0, 1] = 7.0  # the caller's array is not shared
+    assert own.values[0, 0, 1] == 1.0
+
+
+def test_judgment_stack_summary_repr_and_html():
+    df = pd.DataFrame(
+        {"a__b": [3, None, 2], "a__c": [5, 1, 1], "b__c": [2, 2, None]}, index=["r1", "r2", "r3"]
+    )
+    st = survey_matrices(df, positive_favours="left")
+    table = st.summary()
+    assert list(table.columns) == ["n", "n_answered", "n_missing", "status"]
+    assert list(table.index) == ["r1", "r2", "r3"]
+    assert table["n"].tolist() == [3, 3, 3]
+    assert table["n_missing"].tolist() == [0, 1, 1]
+    assert table["n_answered"].tolist() == [3, 2, 2]
+    assert table["status"].tolist() == ["ok", "ok", "ok"]
+    values = st.values.copy()
+    values[2, 0, 1], values[2, 1, 0] = 50.0, 1 / 50  # out of the 1-9 scale
+    values[0, 0, 1] = 4.0  # a_12 * a_21 = 4/3: not reciprocal
+    odd = ahp.JudgmentStack(values, st.labels, st.index)
+    assert odd.summary()["status"].tolist() == ["nonreciprocal", "ok", "out_of_scale"]
+    assert odd.summary(scale="ratio")["status"].tolist() == ["nonreciprocal", "ok", "ok"]
+    assert (st.r, st.n, len(st)) == (3, 3, 3)
+    text = repr(st)
+    assert (
+        text.startswith("JudgmentStack(r=3, n=3, labels=('a', 'b', 'c'))") and "n_missing" in text
+    )
+    html = st._repr_html_()
+    assert "<b>JudgmentStack</b>" in html and "<table" in html and "n_missing" in html
+    assert isinstance(st, ahp.JudgmentStack) and "JudgmentStack" in ahp.__all__
+
+
+@pytest.mark.parametrize(
+    ("func", "sections"),
+    [
+        (ahp.gci_threshold, ("Parameters", "Returns", "Examples", "References", "Aguarón")),
+        (ahp.gci_threshold, ("147(1), 137-145",)),
+        (survey_matrices, ("Parameters", "Returns", "Examples", "References")),
+        (gci, ("Parameters", "Returns", "Examples", "References")),
+        (measured_weights, ("Parameters", "Returns", "Examples", "References")),
+        (direct_weights, ("Parameters", "Returns", "Examples", "References")),
+        (ahp.HierarchyResult.summary, ("Returns",)),
+        (ahp.AlternativesResult.summary, ("Returns",)),
+        (ahp.CombinedConsistency.summary, ("Returns",)),
+        (ahp.JudgmentStack.summary, ("Examples",)),
+    ],
+    ids=lambda x: getattr(x, "__qualname__", None),
+)
+def test_docstrings_have_numpydoc_sections(func, sections):
+    doc = inspect.cleandoc(func.__doc__ or "")
+    for section in sections:
+        assert section in doc, (func.__qualname__, section)
+    for section in ("Parameters", "Returns", "Examples", "References"):
+        if section in sections:
+            assert f"\n{section}\n{'-' * len(section)}\n" in doc, (func.__qualname__, section)
+    assert ahp.gci_threshold(3) == 0.31 and ahp.gci_threshold(7) == 0.37
+    assert ahp.gci_threshold(2) == float("inf")
+
+
+# ahp.md §4.1, copied value by value (n -> RI); RI(1) = RI(2) = 0 in every table.
+RI_SPEC = {
+    "saaty1980": {
+        **{1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45},
+        **{10: 1.49, 11: 1.51, 12: 1.54, 13: 1.56, 14: 1.58, 15: 1.59},
+    },
+    "saaty1980_pydecision": {
+        **{1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45},
+        **{10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59},
+    },
+    "saaty1980_ahpos": {
+        **{1: 0.0, 2: 0.0, 3: 0.57, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45},
+        **{10: 1.49},
+    },
+    "saaty2005": {
+        **{1: 0.0, 2: 0.0, 3: 0.52, 4: 0.89, 5: 1.11, 6: 1.25, 7: 1.35, 8: 1.40, 9: 1.45},
+        **{10: 1.49, 11: 1.52, 12: 1.54, 13: 1.56, 14: 1.58, 15: 1.59},
+    },
+    "pyanp": {
+        **{1: 0.0, 2: 0.0, 3: 0.52, 4: 0.89, 5: 1.12, 6: 1.25, 7: 1.35, 8: 1.40, 9: 1.45},
+        **{10: 1.49, 11: 1.51, 12: 1.54, 13: 1.56, 14: 1.57, 15: 1.58},
+    },
+    "alonso_lamata": {
+        **{1: 0.0, 2: 0.0, 3: 0.5247, 4: 0.8816, 5: 1.1086, 6: 1.2479, 7: 1.3417, 8: 1.4057},
+        **{9: 1.4499, 10: 1.4854, 11: 1.5140, 12: 1.5365, 13: 1.5551, 14: 1.5713, 15: 1.5838},
+    },
+    "donegan_dodd": {
+        **{1: 0.0, 2: 0.0, 3: 0.4914, 4: 0.8286, 5: 1.0591, 6: 1.1797, 7: 1.2519, 8: 1.3171},
+        **{9: 1.3733, 10: 1.4055, 11: 1.4213, 12: 1.4497, 13: 1.4643, 14: 1.4822, 15: 1.4969},
+    },
+    "tummala_ling": {
+        **{1: 0.0, 2: 0.0, 3: 0.5799, 4: 0.8921, 5: 1.1159, 6: 1.2358, 7: 1.3322, 8: 1.3952},
+        **{9: 1.4537, 10: 1.4882, 11: 1.5117, 12: 1.5356, 13: 1.5571, 14: 1.5714, 15: 1.5831},
+    },
+    "ahpsurvey_sim": {
+        **{1: 0.0, 2: 0.0, 3: 0.5252, 4: 0.8837, 5: 1.1081, 6: 1.2493, 7: 1.3416, 8: 1.4048},
+        **{9: 1.4507, 10: 1.4857, 11: 1.5141, 12: 1.5357, 13: 1.5546, 14: 1.5703, 15: 1.5840},
+    },
+    # RI(n) = (1.7699 n - 4.3513)/(n - 1) for n >= 3, listed to 15
+    "alonso_lamata_linear": {
+        1: 0.0,
+        2: 0.0,
+        **{n: (1.7699 * n - 4.3513) / (n - 1) for n in range(3, 16)},
+    },
+}
+
+
+def test_ri_spec_covers_every_named_table():
+    assert set(RI_SPEC) == set(RI_TABLES)
+    for name, values in RI_SPEC.items():
+        assert set(RI_TABLES[name]["values"]) == set(values), name  # no unchecked entry
+        assert RI_TABLES[name]["n_max"] == max(values), name
+
+
+@pytest.mark.parametrize(
+    ("table", "n", "expected"),
+    [(table, n, ri) for table, values in RI_SPEC.items() for n, ri in values.items()],
+    ids=lambda x: str(x),
+)
+def test_ri_table_every_value_matches_ahp_md_4_1(table, n, expected):
+    assert RI_TABLES[table]["values"][n] == pytest.approx(expected, abs=1e-12)
+    assert random_index(n, table) == (pytest.approx(expected, abs=1e-12), "table")
+
+
+@pytest.mark.parametrize("n", range(3, 41))
+def test_ri_alonso_lamata_linear_formula_every_n(n):
+    value, source = random_index(n, "alonso_lamata_linear")
+    assert value == pytest.approx((1.7699 * n - 4.3513) / (n - 1), abs=1e-12)
+    assert source == "table"

@@ -714,3 +714,109 @@ def test_hierarchy_never_mutates_spec():
         hierarchy(spec)
     np.testing.assert_array_equal(spec["g"]["matrix"], before)
     assert list(spec["g"]) == ["children", "matrix"]
+
+
+# ---- review fix: results cannot be mutated after construction (STYLE.md) --------------------
+
+
+def test_regression_hierarchy_result_cannot_be_mutated_through_returned_objects():
+    h = hierarchy(LUBRICANT, method="geometric")
+    table, leaf_weights, summary = h.table, h.leaf_weights, h.summary()
+    returned = h.leaf_weights
+    returned.iloc[0] = 5.0
+    returned["extra"] = 1.0
+    returned.index = range(len(returned))
+    pd.testing.assert_series_equal(h.leaf_weights, leaf_weights)
+    t = h.table
+    t.loc[0, "global_weight"] = 0.0
+    t["new"] = 1
+    t.loc[:, "label"] = "x"
+    s = h.summary()
+    s.loc[:, "local_weight"] = np.nan
+    pd.testing.assert_frame_equal(h.table, table)
+    pd.testing.assert_frame_equal(h.summary(), summary)
+    assert list(h.summary().columns) == TABLE_COLUMNS
+    nodes = h.nodes
+    nodes.clear()
+    children = h.children
+    children["客户价值"] = ("x",)
+    labels_en = h.labels_en
+    labels_en["客户价值"] = "changed"
+    assert isinstance(h.nodes["总利润"], AHPResult)
+    assert h.children["客户价值"] == ("当前价值", "潜在价值")
+    assert h.labels_en["客户价值"] == "customer value"
+    node = h.nodes["总利润"]
+    node_weights = node.weights
+    node_weights.iloc[0] = 1.0  # node results protect themselves
+    tp1 = h.table.set_index("node_id").loc["TP1", "local_weight"]
+    assert h.nodes["总利润"].weights["TP1"] == tp1 != 1.0
+    # derived outputs still read the unchanged data
+    assert h.groups(1) == {"当前价值": LEAVES[:7], "潜在价值": LEAVES[7:]}
+    assert sum(h.leaf_weights) == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        h._table = None  # type: ignore[misc]
+
+
+def test_regression_combined_consistency_cannot_be_mutated():
+    h = hierarchy(LUBRICANT, method="geometric")
+    cc = h.combined_consistency("level")
+    table, values, summary = cc.table, cc.values, cc.summary()
+    returned = cc.table
+    returned.loc[returned.index[0], "cr_level"] = 9.0
+    v = cc.values
+    v.iloc[-1] = 9.0
+    s = cc.summary()
+    s["cr_cumulative"] = -1.0
+    pd.testing.assert_frame_equal(cc.table, table)
+    pd.testing.assert_series_equal(cc.values, values)
+    pd.testing.assert_frame_equal(cc.summary(), summary)
+    assert float(cc) == cc.value == values.iloc[-1]
+    lc = h.level_consistency
+    lc.loc[lc.index[0], "sum_g_ci"] = 9.0
+    pd.testing.assert_frame_equal(h.level_consistency, table)
+
+
+def test_regression_alternatives_result_cannot_be_mutated(city):
+    res = city.score_alternatives(CITY_ALTERNATIVES, alternatives=CITIES)
+    snapshot = {
+        name: getattr(res, name)
+        for name in ("scores", "raw_scores", "contributions", "priorities", "consistency")
+    }
+    summary = res.summary()
+    cc = res.combined_consistency("level").table
+    for name in snapshot:
+        obj = getattr(res, name)
+        if isinstance(obj, pd.Series):
+            obj.iloc[0] = 0.0
+        else:
+            obj.loc[obj.index[0], obj.select_dtypes("number").columns] = 0.0
+            obj["extra"] = 1.0
+    s = res.summary()
+    s["rank"] = 0
+    tree_rows = res.tree_rows
+    tree_rows["ci"] = 99.0
+    results = res.results
+    results.clear()
+    for name, before in snapshot.items():
+        if isinstance(before, pd.Series):
+            pd.testing.assert_series_equal(getattr(res, name), before)
+        else:
+            pd.testing.assert_frame_equal(getattr(res, name), before)
+    pd.testing.assert_frame_equal(res.summary(), summary)
+    pd.testing.assert_frame_equal(res.combined_consistency("level").table, cc)
+    assert set(res.results) == set(CRITERIA)
+    np.testing.assert_allclose(res.contributions.sum(axis=1), res.scores, rtol=0, atol=1e-15)
+    assert res.summary()["rank"].tolist() == [3, 2, 1, 4]
+
+
+def test_regression_alternatives_as_a_string_are_rejected(city):
+    with pytest.raises(AHPInputError, match="alternatives must be a list of names, got the string"):
+        city.score_alternatives(CITY_ALTERNATIVES, alternatives="ABCD")
+
+
+def test_result_summaries_have_docstrings():
+    from cvlib.ahp import AlternativesResult, CombinedConsistency, HierarchyResult, JudgmentStack
+
+    for cls in (HierarchyResult, AlternativesResult, CombinedConsistency, JudgmentStack):
+        doc = cls.summary.__doc__ or ""
+        assert len(doc) > 40 and ("Returns" in doc or "Examples" in doc), cls.__name__

@@ -19,6 +19,7 @@ from cvlib._results import ResultMixin
 from cvlib._validation import check_choice
 
 from ._errors import AHPInputError, AHPInternalError
+from ._frozen import Snapshot
 from ._matrix import S17
 
 # --------------------------------------------------------------------------------------------
@@ -166,7 +167,38 @@ GCI_THRESHOLDS = MappingProxyType(
 
 
 def gci_threshold(n: int, table: str = "gci_am2003") -> float:
-    """GCI threshold for n (n >= 5 uses the n = 5 value); n <= 2 -> inf (always acceptable)."""
+    """Acceptance threshold of the geometric consistency index (GCI) for a matrix of order n.
+
+    A matrix is acceptable when GCI <= threshold(n). Table ``"gci_am2003"`` (Aguarón &
+    Moreno-Jiménez 2003, as commonly cited; ahp.md §5): 0.31 for n = 3, 0.35 for n = 4 and
+    0.37 for n >= 5 (the n = 5 value is used for every larger n). n <= 2 gives ``inf``: GCI is
+    0 and such a matrix is always acceptable.
+
+    Parameters
+    ----------
+    n : int
+        Matrix order (number of elements compared).
+    table : str
+        A key of :data:`GCI_THRESHOLDS` (default ``"gci_am2003"``); an unknown name raises
+        listing the valid ones.
+
+    Returns
+    -------
+    float
+        The threshold, or ``math.inf`` for n <= 2.
+
+    Examples
+    --------
+    >>> gci_threshold(3), gci_threshold(4), gci_threshold(9)
+    (0.31, 0.35, 0.37)
+    >>> gci_threshold(2)
+    inf
+
+    References
+    ----------
+    Aguarón, J. & Moreno-Jiménez, J. M. (2003). The geometric consistency index: approximated
+    thresholds. *European Journal of Operational Research* 147(1), 137-145.
+    """
     check_choice("table", table, GCI_THRESHOLDS)
     if n <= 2:
         return math.inf
@@ -397,13 +429,14 @@ class CombinedConsistency(ResultMixin):
 
     ``value`` is the deepest level's CR_lvl (kind "level"), the cumulative total (kind
     "cumulative") or the whole-tree ratio ("saaty_whole"); ``values`` holds one value per level;
-    ``table`` the per-level sums.
+    ``table`` the per-level sums. ``values`` and ``table`` are private copies (every read returns
+    a new copy).
     """
 
     kind: str
     value: float
-    values: pd.Series
-    table: pd.DataFrame
+    values: pd.Series = Snapshot()
+    table: pd.DataFrame = Snapshot()
     threshold: Any
     acceptable: bool
     verdict: str
@@ -412,6 +445,16 @@ class CombinedConsistency(ResultMixin):
     _title = "CombinedConsistency"
 
     def summary(self) -> pd.DataFrame:
+        """Per-level table of the hierarchy (a copy; one row per depth d).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``level``: ``n_matrices``, ``sum_g_ci`` = Σ G_j CI_j, ``sum_g_ri`` =
+            Σ G_j RI_j, ``cr_level`` = CR_lvl(d) = sum_g_ci / sum_g_ri (0 when sum_g_ri = 0) and
+            ``cr_cumulative`` = CR*(d) = CR*(d - 1) + CR_lvl(d). ``value`` and ``verdict`` are
+            in the repr above the table.
+        """
         return self.table
 
     def __float__(self) -> float:

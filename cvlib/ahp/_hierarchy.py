@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,7 @@ from ._consistency import (
     level_table,
 )
 from ._errors import AHPInputError, HierarchyError
+from ._frozen import Snapshot
 from ._matrix import SCALES, _is_pair_list, check_labels
 from ._priority import canonical_method, check_estimator
 from ._weights import AHPResult, direct_weights, measured_weights, weights
@@ -75,26 +76,39 @@ class AlternativesResult(ResultMixin):
 
     ``scores`` = ``contributions.sum(axis=1)`` exactly. Distributive: contribution(a, leaf) =
     G(leaf) p(a | leaf). Ideal: p' = p / max_a p per leaf; ``raw_scores`` = Σ G p' and, with
-    ``renormalize=True``, ``scores`` = raw / Σ raw (contributions rescaled alike).
+    ``renormalize=True``, ``scores`` = raw / Σ raw (contributions rescaled alike). The tables
+    are private copies: every read returns a new copy, so mutating it never changes the result.
     """
 
-    scores: pd.Series
-    raw_scores: pd.Series
-    contributions: pd.DataFrame
-    priorities: pd.DataFrame
-    consistency: pd.DataFrame
+    scores: pd.Series = Snapshot()
+    raw_scores: pd.Series = Snapshot()
+    contributions: pd.DataFrame = Snapshot()
+    priorities: pd.DataFrame = Snapshot()
+    consistency: pd.DataFrame = Snapshot()
     mode: str
     renormalize: bool
-    results: Mapping[Hashable, AHPResult | None]
-    tree_rows: pd.DataFrame  # the hierarchy's internal nodes: level, global_weight, ci, ri
+    results: Mapping[Hashable, AHPResult | None] = Snapshot()
+    # the hierarchy's internal nodes: level, global_weight, ci, ri
+    tree_rows: pd.DataFrame = Snapshot()
     threshold: Any
 
     _conventions = ("mode", "renormalize")
     _title = "AlternativesResult"
 
     def summary(self) -> pd.DataFrame:
-        out = pd.DataFrame({"score": self.scores, "raw_score": self.raw_scores})
-        out["rank"] = self.scores.rank(ascending=False, method="min").astype("int64")
+        """One row per alternative: final score, raw score and rank (方案层总排序).
+
+        Returns
+        -------
+        DataFrame
+            Indexed by alternative: ``score`` (distributive: Σ_leaf G(leaf) p(a | leaf); ideal
+            with ``renormalize=True``: the raw scores rescaled to sum 1), ``raw_score`` (before
+            renormalisation; equal to ``score`` in distributive mode) and ``rank`` (1 = best,
+            ties share the smallest rank).
+        """
+        scores = self._scores.copy()
+        out = pd.DataFrame({"score": scores, "raw_score": self._raw_scores.copy()})
+        out["rank"] = scores.rank(ascending=False, method="min").astype("int64")
         return out
 
     def combined_consistency(self, kind: str = "level") -> CombinedConsistency:
@@ -107,8 +121,8 @@ class AlternativesResult(ResultMixin):
         return level_table(self._all_rows())
 
     def _all_rows(self) -> pd.DataFrame:
-        alt = self.consistency[["level", "global_weight", "ci", "ri"]]
-        return pd.concat([self.tree_rows, alt], ignore_index=True)
+        alt = self._consistency[["level", "global_weight", "ci", "ri"]]
+        return pd.concat([self._tree_rows, alt], ignore_index=True)
 
 
 @dataclass(frozen=True, repr=False)
@@ -117,30 +131,41 @@ class HierarchyResult(ResultMixin):
 
     ``table`` has one row per node (root included) with exactly the columns of ahp.md §6.4;
     ``leaf_weights`` maps leaf id -> global weight in tree order (Σ = 1 within 1e-12); ``nodes``
-    maps each internal node to its :class:`AHPResult`.
+    maps each internal node to its :class:`AHPResult`. Fields are private copies: every read of
+    ``table``, ``leaf_weights``, ``nodes`` or ``children`` returns a new copy.
     """
 
-    table: pd.DataFrame
-    leaf_weights: pd.Series
-    nodes: Mapping[Hashable, AHPResult]
+    table: pd.DataFrame = Snapshot()
+    leaf_weights: pd.Series = Snapshot()
+    nodes: Mapping[Hashable, AHPResult] = Snapshot()
     root: Hashable
-    children: Mapping[Hashable, tuple]
+    children: Mapping[Hashable, tuple] = Snapshot()
     method: str
     ri_table: str
     lambda_estimator: str
     threshold: Any
     beyond: str
     scale: str
-    labels_en: Mapping[Hashable, str] = field(default_factory=dict)
+    labels_en: Mapping[Hashable, str] = Snapshot(default_factory=dict)
 
     _conventions = ("root", "method", "lambda_estimator", "ri_table", "threshold")
     _title = "HierarchyResult"
 
     def summary(self) -> pd.DataFrame:
+        """The node table (层次总排序表): one row per node, root first, in tree order.
+
+        Returns
+        -------
+        DataFrame
+            A copy of ``table``: node_id, label, parent_id, level, is_leaf, local_weight,
+            global_weight (G(root) = 1, G(c) = G(parent) · L(c), unrounded), n_children,
+            source, method, lambda_max, lambda_estimator, ci, ri, ri_table, cr, gci, verdict
+            (ahp.md §6.4; the consistency columns are empty for leaves).
+        """
         return self.table
 
     def _internal_rows(self) -> pd.DataFrame:
-        t = self.table
+        t = self._table
         return t.loc[~t["is_leaf"], ["level", "global_weight", "ci", "ri"]]
 
     @property
@@ -167,12 +192,12 @@ class HierarchyResult(ResultMixin):
         E.g. level 1 of the customer-value tree gives {当前价值: [...], 潜在价值: [...]} for the
         current / potential sub-scores.
         """
-        t = self.table
+        t = self._table
         if not (0 <= level <= int(t["level"].max())):
             raise AHPInputError(
                 f"level={level!r} is outside the hierarchy depths 0..{int(t['level'].max())}."
             )
-        leaves = list(self.leaf_weights.index)
+        leaves = list(self._leaf_weights.index)
         out: dict[Hashable, list] = {}
         for node in t.loc[t["level"] == level, "node_id"]:
             below = set(self._descendants(node))
@@ -184,7 +209,7 @@ class HierarchyResult(ResultMixin):
         while stack:
             x = stack.pop()
             out.append(x)
-            stack.extend(self.children.get(x, ()))
+            stack.extend(self._children.get(x, ()))
         return out
 
     def score_alternatives(
@@ -222,7 +247,7 @@ class HierarchyResult(ResultMixin):
             ``combined_consistency(kind)`` including the alternatives layer.
         """
         check_choice("mode", mode, MODES)
-        leaves = list(self.leaf_weights.index)
+        leaves = list(self._leaf_weights.index)
         given = list(local_priorities)
         if set(given) != set(leaves):
             raise HierarchyError(
@@ -230,11 +255,15 @@ class HierarchyResult(ResultMixin):
                 f"{[x for x in leaves if x not in set(given)]!r}; extra: "
                 f"{[x for x in given if x not in set(leaves)]!r}."
             )
-        depth = dict(zip(self.table["node_id"], self.table["level"], strict=True))
+        depth = dict(zip(self._table["node_id"], self._table["level"], strict=True))
         cols: dict[Hashable, pd.Series] = {}
         results: dict[Hashable, AHPResult | None] = {}
         rows = []
-        alts = None if alternatives is None else check_labels(alternatives, "alternatives")
+        alts = (
+            None
+            if alternatives is None
+            else check_labels(alternatives, "alternatives", what="alternatives")
+        )
         opts = {
             "method": method or self.method,
             "ri_table": ri_table or self.ri_table,
@@ -260,7 +289,7 @@ class HierarchyResult(ResultMixin):
                 {
                     "leaf": leaf,
                     "level": depth[leaf],
-                    "global_weight": self.leaf_weights[leaf],
+                    "global_weight": self._leaf_weights[leaf],
                     "source": _SOURCE_NAME.get(res.method, "matrix"),
                     "method": res.method,
                     "lambda_max": res.lambda_max,
@@ -273,7 +302,7 @@ class HierarchyResult(ResultMixin):
             )
         p = pd.DataFrame(cols, index=pd.Index(alts, name="alternative"))
         p.columns.name = "leaf"
-        g = self.leaf_weights.to_numpy()
+        g = self._leaf_weights.to_numpy()
         pv = p.to_numpy()
         if mode == "ideal":
             pv = pv / pv.max(axis=0, keepdims=True)

@@ -11,19 +11,21 @@ import math
 import unicodedata
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
-from fractions import Fraction
-from numbers import Number
+from dataclasses import dataclass
+from decimal import Decimal
+from numbers import Complex, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cvlib._results import ResultMixin
 from cvlib._validation import check_choice
 
 from ._errors import (
     ORIENTATION,
     AHPInputError,
+    AHPWarning,
     DuplicateJudgmentError,
     DuplicateJudgmentWarning,
     MissingJudgmentError,
@@ -33,6 +35,7 @@ from ._errors import (
     ScaleError,
     ScaleWarning,
 )
+from ._frozen import Snapshot
 
 #: Saaty's 17-value scale S17 = {1/9, ..., 1/2, 1, 2, ..., 9} (ahp.md §1.1).
 S17 = np.array([1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])
@@ -52,25 +55,35 @@ STATUS_OK = "ok"
 STATUS_CODES = ("ok", "nonpositive", "nonfinite", "nonreciprocal", "missing", "out_of_scale")
 
 
-@dataclass(frozen=True)
-class JudgmentStack:
+@dataclass(frozen=True, repr=False)
+class JudgmentStack(ResultMixin):
     """A stack of judgment matrices ``(r, n, n)`` with element labels and a respondent index.
 
-    Built by :func:`survey_matrices`; :func:`cvlib.ahp.weights` accepts it directly.
+    Built by :func:`survey_matrices`; :func:`cvlib.ahp.weights` accepts it directly. ``values``
+    is a read-only float64 array (NaN = unanswered pair); ``summary()`` gives one row per
+    respondent (n, pairs answered, pairs missing, validation status).
     """
 
-    values: np.ndarray
+    values: np.ndarray = Snapshot()
     labels: tuple
-    index: pd.Index = field(default=None)  # type: ignore[assignment]
+    index: pd.Index = Snapshot(default=None)
+
+    _conventions = ("r", "n", "labels")
+    _title = "JudgmentStack"
 
     def __post_init__(self) -> None:
-        values = np.array(self.values, dtype="float64")  # private copy
+        values = np.array(self._values, dtype="float64")
         if values.ndim != 3 or values.shape[1] != values.shape[2]:
             raise AHPInputError(f"a JudgmentStack needs shape (r, n, n), got {values.shape}.")
-        values.setflags(write=False)
         object.__setattr__(self, "values", values)
-        object.__setattr__(self, "labels", tuple(self.labels))
-        index = pd.RangeIndex(values.shape[0]) if self.index is None else pd.Index(self.index)
+        labels = check_labels(self.labels)
+        if len(labels) != values.shape[1]:
+            raise AHPInputError(
+                f"a JudgmentStack of n = {values.shape[1]} elements got {len(labels)} labels "
+                f"({list(labels)!r})."
+            )
+        object.__setattr__(self, "labels", labels)
+        index = pd.RangeIndex(values.shape[0]) if self._index is None else pd.Index(self._index)
         if len(index) != values.shape[0]:
             raise AHPInputError(
                 f"a JudgmentStack index has {len(index)} entries for {values.shape[0]} matrices."
@@ -78,11 +91,56 @@ class JudgmentStack:
         object.__setattr__(self, "index", index)
 
     def __len__(self) -> int:
-        return self.values.shape[0]
+        return self._values.shape[0]
 
-    def __repr__(self) -> str:
-        r, n, _ = self.values.shape
-        return f"JudgmentStack(r={r}, n={n}, labels={list(self.labels)!r})"
+    @property
+    def r(self) -> int:
+        """Number of matrices (respondents)."""
+        return self._values.shape[0]
+
+    @property
+    def n(self) -> int:
+        """Number of elements compared in each matrix."""
+        return self._values.shape[1]
+
+    def summary(self, scale: str = "saaty") -> pd.DataFrame:
+        """One row per respondent: n, pairs answered, pairs missing and the validation status.
+
+        The status is what :func:`cvlib.ahp.weights` with ``on_invalid="mask"`` would assign
+        under ``scale`` (``"ok"``, ``"nonpositive"``, ``"nonfinite"``, ``"nonreciprocal"``,
+        ``"out_of_scale"``); missing pairs are counted in ``n_missing``, not in the status.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"a__b": [3, None], "a__c": [5, 1], "b__c": [2, 2]})
+        >>> survey_matrices(df, positive_favours="left").summary()
+           n  n_answered  n_missing status
+        0  3           3          0     ok
+        1  3           2          1     ok
+        """
+        a = np.array(self._values, dtype="float64")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", AHPWarning)
+            _, status, report = validate(
+                a,
+                self.labels,
+                scale=scale,
+                allow_missing=True,
+                node="JudgmentStack",
+                index=self._index,
+                on_invalid="mask",
+            )
+        n = a.shape[1]
+        n_missing = np.asarray(report["n_missing"], dtype="int64")
+        return pd.DataFrame(
+            {
+                "n": np.full(len(a), n, dtype="int64"),
+                "n_answered": n * (n - 1) // 2 - n_missing,
+                "n_missing": n_missing,
+                "status": pd.Series(status, dtype=object).to_numpy(),
+            },
+            index=self.index,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -120,17 +178,27 @@ def _member_prefix(index: pd.Index | None, k: int) -> str:
 
 
 def parse_value(x: Any, where: str = "") -> float:
-    """One judgment as float: numbers, ``"1/3"``, ``" 1 / 3 "``, full-width ``"１/３"``.
+    """One judgment as float: real numbers, ``"1/3"``, ``" 1 / 3 "``, full-width ``"１/３"``.
 
-    None, NaN and ``""`` are missing (NaN). Strings are NFKC-normalised, whitespace is removed and
-    ``p/q`` is parsed as float(p)/float(q). Booleans and other objects raise.
+    None, NaN, ``pd.NA`` and ``""`` are missing (NaN; the caller's ``allow_missing`` rule then
+    applies). Strings are NFKC-normalised, whitespace is removed and ``p/q`` is parsed as
+    float(p)/float(q). Booleans, complex numbers and other objects raise ``AHPInputError``;
+    ``where`` (e.g. ``"judgment matrix 'X': at (a, b): "``) prefixes every message.
     """
-    if x is None:
+    if x is None or x is pd.NA:
         return math.nan
     if isinstance(x, bool | np.bool_):
-        raise AHPInputError(f"{where}got the boolean {x!r} as a judgment; {ORIENTATION}.")
-    if isinstance(x, Number | np.number):
-        return float(x)  # type: ignore[arg-type]
+        raise AHPInputError(
+            f"{where}the boolean {x!r} is not a judgment; write a number such as 3 or a fraction "
+            f"such as '1/3' ({ORIENTATION})."
+        )
+    if isinstance(x, Real | Decimal):  # int, float, Fraction, Decimal, numpy integers and floats
+        return float(x)
+    if isinstance(x, Complex):
+        raise AHPInputError(
+            f"{where}the complex number {x!r} is not a judgment; judgments are positive real "
+            f"numbers such as 3 or '1/3' ({ORIENTATION})."
+        )
     if isinstance(x, str):
         s = "".join(unicodedata.normalize("NFKC", x).split())
         if s == "" or s.lower() in {"nan", "na", "none"}:
@@ -145,8 +213,6 @@ def parse_value(x: Any, where: str = "") -> float:
                 f"{where}cannot read the judgment {x!r}; write a number or a fraction such as "
                 f"'1/3' ({ORIENTATION})."
             ) from None
-    if isinstance(x, Fraction):
-        return float(x)
     raise AHPInputError(
         f"{where}cannot read the judgment {x!r} of type {type(x).__name__}; write a number or a "
         f"fraction such as '1/3' ({ORIENTATION})."
@@ -156,24 +222,66 @@ def parse_value(x: Any, where: str = "") -> float:
 _parse_many = np.frompyfunc(parse_value, 1, 1)
 
 
-def to_float_array(data: Any, where: str = "") -> np.ndarray:
-    """A float64 copy of ``data`` (numbers, strings with fractions, None -> NaN)."""
+def position_text(idx: tuple, shape: tuple, labels: Sequence[Hashable] | None = None) -> str:
+    """Where an entry sits, by label: ``"at (a, b)"``, ``"matrix 2 at (a, b)"``, or for an
+    upper-triangle vector ``"at (a, c) (upper-triangle element 2)"``. Without (matching) labels
+    the positions 0..n-1 are the labels (the default labels of unlabeled input)."""
+
+    def names(n: int) -> Sequence[Hashable]:
+        if labels is not None and not isinstance(labels, str | bytes) and len(labels) == n:
+            return list(labels)
+        return list(range(n))
+
+    if len(shape) == 1:
+        m, k = shape[0], idx[0]
+        root = math.isqrt(1 + 8 * m)
+        if root * root == 1 + 8 * m and m > 0:
+            n = (1 + root) // 2
+            iu = np.triu_indices(n, 1)
+            return f"at {_pair_text(names(n), iu[0][k], iu[1][k])} (upper-triangle element {k + 1})"
+        return f"at element {k + 1} of {m}"
+    if len(shape) >= 2 and shape[-1] == shape[-2]:
+        where = f"at {_pair_text(names(shape[-1]), idx[-2], idx[-1])}"
+    else:
+        where = f"at row {idx[-2]}, column {idx[-1]}" if len(shape) >= 2 else f"at {idx}"
+    lead = idx[:-2]
+    if lead:
+        return f"matrix {lead[0] if len(lead) == 1 else lead} {where}"
+    return where
+
+
+def to_float_array(
+    data: Any, where: str = "", labels: Sequence[Hashable] | None = None
+) -> np.ndarray:
+    """A float64 copy of ``data`` (numbers, strings with fractions, None / NaN / pd.NA -> NaN).
+
+    An unreadable entry raises naming its position by label, e.g. ``at (a, b)`` (see
+    :func:`position_text`).
+    """
     arr = np.asarray(data)
-    if arr.dtype.kind == "b":
-        raise AHPInputError(f"{where}got boolean judgments; {ORIENTATION}.")
     if arr.dtype.kind in "fiu":
         return np.array(arr, dtype="float64")
-    if arr.dtype.kind in "OUST":
+    if arr.dtype.kind in "bc" or arr.dtype.kind in "OUST":
         if arr.size == 0:
             return np.zeros(arr.shape)
-        return np.asarray(_parse_many(arr.astype(object)), dtype="float64")
+        obj = arr.astype(object)
+        if arr.dtype.kind in "OUST":
+            try:
+                return np.asarray(_parse_many(obj), dtype="float64")
+            except AHPInputError:
+                pass  # find the first unreadable entry and name its position
+        if arr.dtype.kind == "c" and np.any(arr.imag != 0):
+            first = tuple(int(i) for i in np.argwhere(arr.imag != 0)[0])
+            parse_value(obj[first], f"{where}{position_text(first, arr.shape, labels)}: ")
+        for idx, x in np.ndenumerate(obj):
+            parse_value(x, f"{where}{position_text(idx, arr.shape, labels)}: ")
     raise AHPInputError(f"{where}cannot read judgments of dtype {arr.dtype}; {ORIENTATION}.")
 
 
 def _is_number_like(x: Any) -> bool:
     if isinstance(x, bool | np.bool_):
         return False
-    if isinstance(x, Number | np.number):
+    if isinstance(x, Real | Decimal):
         return True
     if isinstance(x, str):
         try:
@@ -200,8 +308,21 @@ def _is_pair_list(data: Any) -> bool:
 # labels
 
 
-def check_labels(labels: Sequence[Hashable], node: Hashable | None = None) -> tuple:
-    """Labels must be unique and non-empty (None, '' and NaN are rejected)."""
+def check_labels(
+    labels: Sequence[Hashable], node: Hashable | None = None, *, what: str = "labels"
+) -> tuple:
+    """Labels must be a list of unique, non-empty names (None, '' and NaN are rejected).
+
+    A string is rejected rather than split into characters (``labels="总利润"`` is not the three
+    labels 总, 利, 润). ``what`` names the argument in messages.
+    """
+    if isinstance(labels, str | bytes):
+        prefix = "" if node is None else f"{where_text(node)}: "
+        raise AHPInputError(
+            f"{prefix}{what} must be a list of names, got the string {labels!r}; a string is "
+            f"not split into characters: write e.g. {what}=[{labels!r}] for one element or "
+            f"{what}=['a', 'b', 'c'] for several."
+        )
     labels = tuple(labels)
     for lab in labels:
         if (
@@ -353,7 +474,7 @@ def _from_frame(
     if set(labels) != set(rows) or len(labels) != len(rows):
         raise AHPInputError(label_mismatch(where_text(node), rows, labels, "DataFrame"))
     aligned = df.loc[list(labels), list(labels)]
-    return labels, to_float_array(aligned.to_numpy(dtype=object), f"{where_text(node)}: ")
+    return labels, to_float_array(aligned.to_numpy(dtype=object), f"{where_text(node)}: ", labels)
 
 
 def coerce(
@@ -369,6 +490,8 @@ def coerce(
     The caller's data is never modified (every branch copies).
     """
     where = f"{where_text(node)}: "
+    if labels is not None:
+        labels = check_labels(labels, node)  # a string is rejected, never split into characters
     if isinstance(data, JudgmentStack):
         labs = check_labels(data.labels if labels is None else labels, node)
         if len(labs) != data.values.shape[1]:
@@ -420,7 +543,7 @@ def coerce(
             f"{where}the rows of the judgment matrix have different lengths; a judgment matrix "
             f"is square ({ORIENTATION})."
         )
-    values = to_float_array(arr, where)
+    values = to_float_array(arr, where, labels)
     if values.ndim == 1:
         labs, values = _from_upper(values, labels, node)
         return labs, values, None, []
@@ -896,13 +1019,21 @@ def survey_matrices(
     Returns
     -------
     JudgmentStack
-        ``values`` (r, n, n) with NaN for unanswered pairs, ``labels``, ``index``.
+        ``values`` (r, n, n) with NaN for unanswered pairs, ``labels``, ``index``;
+        ``summary()`` gives one row per respondent (pairs answered / missing, status).
 
     Examples
     --------
     >>> df = pd.DataFrame({"a__b": [3, -2], "a__c": [5, 1], "b__c": [2, 2]})
     >>> float(survey_matrices(df, positive_favours="left").values[1, 0, 1])
     0.5
+
+    References
+    ----------
+    Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill (the 1-9 scale).
+    Cho, F. (2019). *ahpsurvey: Analytic Hierarchy Process for Survey Data*. R package version
+    0.4.1, doi:10.32614/CRAN.package.ahpsurvey (the wide survey format with signed -9..9
+    codes, e.g. its ``city200`` data).
     """
     check_choice("positive_favours", positive_favours, ("left", "right"))
     check_choice("zero_as", zero_as, ("equal", "missing"))
@@ -1001,7 +1132,10 @@ def parse_label_values(
         labels = check_labels(range(len(raw)) if labels is None else labels, node)
         if len(labels) != len(raw):
             raise AHPInputError(f"{where}{len(raw)} values for {len(labels)} labels.")
-    out = np.array([parse_value(v, where) for v in raw], dtype="float64")
+    out = np.array(
+        [parse_value(v, f"{where}{lab!r}: ") for lab, v in zip(labels, raw, strict=True)],
+        dtype="float64",
+    )
     if out.size == 0:
         raise AHPInputError(f"{where}no values given.")
     return tuple(labels), out
@@ -1019,7 +1153,7 @@ def direct_vector(
     where = f"direct weights of {node!r}" if node is not None else "direct weights"
     bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
-        listed = ", ".join(f"{labels[k]!r} = {w[k]!r}" for k in np.nonzero(bad)[0])
+        listed = ", ".join(f"{labels[k]!r} = {float(w[k])!r}" for k in np.nonzero(bad)[0])
         raise AHPInputError(f"{where} must be finite and >= 0; got {listed}.")
     total = float(w.sum())
     notes: list[str] = []
@@ -1045,7 +1179,7 @@ def measured_vector(
     labels, v = parse_label_values(values, labels, node, "measured values")
     bad = ~np.isfinite(v) | (v <= 0)
     if bad.any():
-        listed = ", ".join(f"{labels[k]!r} = {v[k]!r}" for k in np.nonzero(bad)[0])
+        listed = ", ".join(f"{labels[k]!r} = {float(v[k])!r}" for k in np.nonzero(bad)[0])
         where = f"measured values of {node!r}" if node is not None else "measured values"
         raise AHPInputError(f"{where} must be finite and > 0; got {listed}.")
     return labels, v / v.sum()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +26,7 @@ from ._consistency import (
     verdicts,
 )
 from ._errors import AHPInputError, InconsistencyWarning
+from ._frozen import Snapshot
 from ._matrix import (
     STATUS_OK,
     coerce,
@@ -53,51 +54,54 @@ class AHPResult(ResultMixin):
     ``(r, n, n)``: ``weights`` is an (r, n) DataFrame (rows = respondents, columns = labels) and
     ``lambda_max``, ``ci``, ``cr``, ``gci``, ``verdict``, ``acceptable``, ``status`` are arrays of
     length r.
+
+    Fields are private copies: reading ``weights``, ``matrix``, ``report`` or an array returns a
+    new copy (numpy arrays: a read-only view), so mutating it never changes the result.
     """
 
-    weights: pd.Series | pd.DataFrame
-    lambda_max: Any
-    ci: Any
-    cr: Any
+    weights: pd.Series | pd.DataFrame = Snapshot()
+    lambda_max: Any = Snapshot()
+    ci: Any = Snapshot()
+    cr: Any = Snapshot()
     ri: float
     ri_table: str | None
     ri_source: str | None
     method: str
     lambda_estimator: str | None
-    gci: Any
+    gci: Any = Snapshot()
     n: int
     threshold: Any
-    verdict: Any
-    acceptable: Any
-    matrix: pd.DataFrame | np.ndarray | None
+    verdict: Any = Snapshot()
+    acceptable: Any = Snapshot()
+    matrix: pd.DataFrame | np.ndarray | None = Snapshot()
     labels: tuple
-    report: dict = field(default_factory=dict)
+    report: dict = Snapshot(default_factory=dict)
     node: Hashable | None = None
-    status: np.ndarray | None = None
+    status: np.ndarray | None = Snapshot(default=None)
 
     _conventions = ("method", "lambda_estimator", "ri_table", "ri_source", "threshold", "n")
     _title = "AHPResult"
 
     @property
     def is_stack(self) -> bool:
-        return isinstance(self.weights, pd.DataFrame)
+        return isinstance(self._weights, pd.DataFrame)
 
     @property
     def verdict_en(self) -> Any:
         """The verdict in English ('perfectly consistent', 'satisfactory consistency', ...)."""
         if self.is_stack:
-            return np.array([VERDICT_EN.get(v) for v in self.verdict], dtype=object)
-        return VERDICT_EN.get(self.verdict)
+            return np.array([VERDICT_EN.get(v) for v in self._verdict], dtype=object)
+        return VERDICT_EN.get(self._verdict)
 
     @property
     def n_fallback(self) -> int:
         """Stack members whose power iteration did not converge (recomputed with LAPACK)."""
-        return int(self.report.get("n_fallback", 0))
+        return int(self._report.get("n_fallback", 0))
 
     def _convention_text(self) -> str:
         text = super()._convention_text()
         if self.is_stack:
-            return f"{text}, r={len(self.weights)}"
+            return f"{text}, r={len(self._weights)}"
         if self.node is not None:
             text = f"node={self.node!r}, {text}"
         return (
@@ -108,15 +112,13 @@ class AHPResult(ResultMixin):
     def summary(self) -> pd.DataFrame:
         """One row per element (weight, rank); for a stack one row per matrix."""
         if self.is_stack:
-            out = self.weights.copy()
+            out = self._weights.copy()
             for name in ("lambda_max", "ci", "cr", "gci", "verdict", "status"):
-                out[name] = getattr(self, name)
+                out[name] = np.array(getattr(self, f"_{name}"))
             return out
+        w = self._weights.copy()
         return pd.DataFrame(
-            {
-                "weight": self.weights,
-                "rank": self.weights.rank(ascending=False, method="min").astype("int64"),
-            }
+            {"weight": w, "rank": w.rank(ascending=False, method="min").astype("int64")}
         )
 
 
@@ -307,7 +309,6 @@ def weights(
     else:
         w_out = pd.DataFrame(w, index=index, columns=pd.Index(labs))
         mat = a
-        mat.setflags(write=False)
     return AHPResult(
         weights=w_out,
         lambda_max=_numbers(lam, single),
@@ -377,6 +378,28 @@ def direct_weights(
     such as 0.5278 + 0.1396 + 0.3325 = 0.9999 need it). CI = RI = CR = 0 (combined consistency
     counts such a node as 0, 0); λmax and GCI are NaN (there is no matrix).
 
+    Parameters
+    ----------
+    values : dict, Series or sequence
+        ``{label: weight}``, a Series indexed by the labels, or a sequence of weights (then
+        ``labels`` names them; default 0..n-1). Numbers or strings such as ``"1/3"``.
+    labels : sequence, optional
+        Element order; with a dict or Series it must hold exactly the same labels.
+    normalize : bool
+        False (default): |Σ - 1| > 1e-6 raises. True: rescale w / Σw and warn
+        (``NormalizationWarning``).
+    threshold : {"seed", "saaty_by_n"} or float
+        Recorded on the result (see :func:`weights`); the verdict is not applicable (None).
+    node : hashable, optional
+        Name used in messages (hierarchy node).
+
+    Returns
+    -------
+    AHPResult
+        ``method="direct"``, ``weights`` (Series indexed by the labels, Σ = 1), ``ci = cr =
+        ri = 0``, ``lambda_max`` and ``gci`` NaN, ``matrix`` None, ``verdict`` None,
+        ``acceptable`` True; ``report["warnings"]`` holds the normalisation note if any.
+
     Examples
     --------
     >>> direct_weights({"c1": 0.5, "c2": 0.5}).weights.tolist()
@@ -400,6 +423,25 @@ def measured_weights(
     """Weights from measured values (实测值): w_i = v_i / Σ v, all v > 0.
 
     The implied matrix a_ij = v_i / v_j is exactly consistent: λmax = n, CI = CR = GCI = 0.
+
+    Parameters
+    ----------
+    values : dict, Series or sequence
+        ``{label: value}``, a Series indexed by the labels, or a sequence of values (then
+        ``labels`` names them; default 0..n-1). Every value finite and > 0, else an error.
+    labels : sequence, optional
+        Element order; with a dict or Series it must hold exactly the same labels.
+    threshold : {"seed", "saaty_by_n"} or float
+        Recorded on the result (see :func:`weights`).
+    node : hashable, optional
+        Name used in messages (hierarchy node).
+
+    Returns
+    -------
+    AHPResult
+        ``method="measured"``, ``weights`` = v / Σv (Series indexed by the labels),
+        ``lambda_max`` = n, ``ci = cr = gci = ri = 0``, verdict '完全一致性', ``matrix`` the
+        implied consistent matrix v_i / v_j.
 
     Examples
     --------
@@ -427,6 +469,24 @@ def gci(
     w (GCI is defined for the row geometric mean method); n <= 2 -> 0. For n = 3,
     GCI = (ln(a12 · a23 · a31))² / 3. Thresholds: :data:`GCI_THRESHOLDS` (0.31 / 0.35 / 0.37 for
     n = 3 / 4 / >= 5).
+
+    Parameters
+    ----------
+    matrix : matrix-like, DataFrame, pair dict, upper-triangle vector, (r, n, n) stack or
+        :class:`JudgmentStack`
+        Any judgment-matrix form of :func:`judgment_matrix`; validated the same way (a
+        non-reciprocal, out-of-scale or incomplete matrix raises).
+    labels : sequence, optional
+        Element labels / order.
+    scale : {"saaty", "saaty_strict", "ratio"}
+        Scale check (default ``"saaty"``: 1/9 <= a_ij <= 9).
+    recip_tol : float
+        Reciprocity tolerance |a_ij a_ji - 1| (default 1e-6).
+
+    Returns
+    -------
+    float or ndarray
+        GCI of one matrix (float), or an array of length r for a stack.
 
     Examples
     --------
