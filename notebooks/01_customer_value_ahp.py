@@ -254,13 +254,29 @@ for kind in ("level", "cumulative"):
 # The article standardizes the indicators "通过SPSS软件", i.e. z-scores with the sample standard
 # deviation: $z_{ij} = (x_{ij} - \bar x_j)/s_j$, $s_j$ with divisor $n - 1$ (SPSS DESCRIPTIVES; note
 # that scikit-learn's `StandardScaler` divides by $n$). All 12 indicators are benefit-type (正向):
-# larger is better. With `standardization="minmax"` each indicator is mapped to 0–100 instead.
+# larger is better. With `standardization="minmax"` each indicator is mapped to 0–100 instead:
+# $x' = 100\,(x - \min_j)/(\max_j - \min_j)$.
+#
+# The raw indicator scores of the 7 customers (constructed data, see the top of the report):
 
 # %%
 from cvlib.datasets import load_lubricant
 
 customers = load_lubricant(data_dir)
 customers
+
+# %%
+from cvlib.standardize import minmax, zscore
+
+if standardization == "zscore":
+    standardized = zscore(customers, ddof=1)
+else:
+    standardized = minmax(customers, directions="benefit", feature_range=(0, 100))
+standardized
+
+# %% [markdown]
+# Customers 1, 5 and 7 are above the mean on almost every indicator; customers 2 and 6 are above
+# it on profit and volume but below it on loyalty and credit; customer 4 is the mirror image.
 
 # %% [markdown]
 # ## A6. The customer-value index (客户价值指数)
@@ -290,10 +306,15 @@ lubricant_table
 # lists these customers' scores computed with the article's printed 4-decimal weights; with the
 # exact composite weights used here they differ in the fifth decimal, and the segments are the same.)
 #
-# Where does customer 4's value come from? Its contributions per indicator:
+# Where does a customer's value come from? The contributions $R_i X_{c,i}$ of customers 1 (high
+# value), 4 and 3 (low value):
 
 # %%
 lubricant_scores.contributions.loc[[1, 4, 3]].T.rename(index=leaf_names)
+
+# %% [markdown]
+# Customer 4 loses on every current-value indicator, most on gross profit (TP1), but gains on the
+# repurchase rate (LO1) and on credit; customer 3 is below the mean everywhere.
 
 # %% [markdown]
 # ## A7. The current × potential value matrix (二维客户价值矩阵)
@@ -465,7 +486,7 @@ print(
 )
 
 # %% [markdown]
-# The source's bands are a rule of thumb ("一般情况下"), not a law. On the bundled customer base
+# The source's bands are a rule of thumb ("一般情况下"), not a law. With all 3,000 bundled customers
 # revenue is less concentrated than the 80/20 rule says (the top 20 % hold about 60 %, printed
 # above), so reaching 60 % of revenue takes a little more than 20 % of the customers, and classes
 # A and C land just outside their customer-share bands. The cuts are kept and the report says so,
@@ -479,10 +500,27 @@ print(
 # class-C accounts in the low-current / high-potential quadrant are candidates to develop.
 
 # %%
-pd.crosstab(
+cross = pd.crosstab(
     abc.classes.rename(t("ABC 类", "ABC class")),
-    b2b_matrix.table["segment"].rename(t("价值细分", "value segment")),
+    b2b_matrix.table["quadrant"].rename(t("价值象限", "value quadrant")),
     margins=True,
+)
+cross
+
+# %%
+at_risk = b2b_matrix.table.index[
+    (abc.classes == "A") & b2b_matrix.table["quadrant"].isin(["HL", "LL"])
+]
+develop = b2b_matrix.table.index[(abc.classes == "C") & (b2b_matrix.table["quadrant"] == "LH")]
+risk_share = b2b.loc[at_risk, "revenue"].sum() / b2b["revenue"].sum()
+print(
+    t(
+        f"A 类中潜在价值低的客户 {len(at_risk)} 位，占总收入 {risk_share:.1%}（需稳固关系）；"
+        f"C 类中低当前/高潜在的客户 {len(develop)} 位（培育对象）。",
+        f"{len(at_risk)} class-A customers have low potential value and hold {risk_share:.1%} of "
+        f"revenue (secure these relationships); {len(develop)} class-C customers are low current / "
+        f"high potential (candidates to develop).",
+    )
 )
 
 # %% [markdown]
@@ -522,4 +560,4 @@ pd.Series(
         "CJK font": font or "none",
     },
     name="version",
-)
+).to_frame()
