@@ -12,7 +12,6 @@ Specs: ``methods/ahp.md`` §12 and ``methods/value_and_credit.md`` §1.2-1.3.
 
 from __future__ import annotations
 
-import copy
 import math
 import warnings
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -26,7 +25,7 @@ import pandas as pd
 
 from cvlib import standardize
 from cvlib._directions import Direction, parse_directions
-from cvlib._results import ResultMixin
+from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice, numeric_frame
 
 __all__ = ["NORMALIZE_METHODS", "ScoreResult", "score_customers"]
@@ -55,50 +54,6 @@ class _Default:
 
     def __repr__(self) -> str:
         return repr(self.value)
-
-
-_NO_DEFAULT = object()
-
-
-class _CopyOnRead:
-    """Field descriptor of a frozen result: stores a private copy, every read returns a new copy.
-
-    A result never changes after construction (STYLE.md): ``res.scores.iloc[0] = 5`` or
-    ``res.table.loc[1, "segment"] = ...`` change the returned copy only. Deep copies, because
-    pandas < 3 has no copy-on-write and categorical arrays can be written through a shallow copy.
-    Numpy arrays are copied too; dicts and lists are deep-copied; other values are returned as
-    stored. Methods of the result may read the stored object with :meth:`stored`.
-    """
-
-    def __init__(self, default: Any = _NO_DEFAULT) -> None:
-        self.default = default
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-        self.key = f"_stored_{name}"
-
-    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
-        if obj is None:  # the dataclass asks the class for the field's default
-            if self.default is _NO_DEFAULT:
-                raise AttributeError(self.name)
-            return self.default
-        return _fresh_copy(obj.__dict__[self.key])
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.key] = _fresh_copy(value)  # frozen: only __init__ reaches this
-
-    @staticmethod
-    def stored(obj: Any, name: str) -> Any:
-        """The stored object itself (not a copy), for read-only use inside the result's methods."""
-        return obj.__dict__[f"_stored_{name}"]
-
-
-def _fresh_copy(value: Any) -> Any:
-    if isinstance(value, pd.Series | pd.DataFrame | pd.Index | np.ndarray):
-        return value.copy()
-    if isinstance(value, dict | list):
-        return copy.deepcopy(value)
-    return value
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -148,15 +103,15 @@ class ScoreResult(ResultMixin):
     """
 
     # pandas objects and dicts are stored as copies and every read returns a new copy
-    scores: pd.Series = _CopyOnRead()
-    sub_scores: pd.DataFrame = _CopyOnRead()
-    normalized: pd.DataFrame = _CopyOnRead()
-    weights: pd.Series = _CopyOnRead()
-    n_missing: pd.Series = _CopyOnRead()
-    observed_weight: pd.Series = _CopyOnRead()
-    directions: dict[Hashable, str] = _CopyOnRead()
-    groups: dict[Hashable, list[Hashable]] = _CopyOnRead()
-    group_weights: pd.Series = _CopyOnRead()
+    scores: pd.Series = Snapshot()
+    sub_scores: pd.DataFrame = Snapshot()
+    normalized: pd.DataFrame = Snapshot()
+    weights: pd.Series = Snapshot()
+    n_missing: pd.Series = Snapshot()
+    observed_weight: pd.Series = Snapshot()
+    directions: dict[Hashable, str] = Snapshot()
+    groups: dict[Hashable, list[Hashable]] = Snapshot()
+    group_weights: pd.Series = Snapshot()
     normalize: str
     aggregate: str
     missing: str
@@ -166,7 +121,7 @@ class ScoreResult(ResultMixin):
     renormalized: bool
     constant_indicators: tuple[Hashable, ...] = ()
     feature_range: tuple[float, float] | None = None
-    bounds: dict[Hashable, Any] | None = _CopyOnRead(default=None)
+    bounds: dict[Hashable, Any] | None = Snapshot(default=None)
 
     _conventions = (
         "normalize",
@@ -179,12 +134,9 @@ class ScoreResult(ResultMixin):
     )
     _title = "ScoreResult (customer value Y = Σ R_i X_i)"
 
-    def _stored(self, name: str) -> Any:
-        return _CopyOnRead.stored(self, name)
-
     @cached_property
     def _rank(self) -> pd.Series:
-        ranks = self._stored("scores").rank(method="min", ascending=False)
+        ranks = self._scores.rank(method="min", ascending=False)
         return ranks.astype("Int64").rename("rank")
 
     @property
@@ -203,14 +155,14 @@ class ScoreResult(ResultMixin):
         missing cells are NaN. Under ``aggregate="product"`` the contributions are R_i · ln v_i
         and sum to ln Y.
         """
-        normalized = self._stored("normalized")
+        normalized = self._normalized
         v = normalized.to_numpy(dtype="float64")
         if self.aggregate == "product":
             v = np.log(v)
-        g = self._stored("weights").to_numpy(dtype="float64")
+        g = self._weights.to_numpy(dtype="float64")
         out = v * g
         if self.missing == "renormalize":
-            out /= self._stored("observed_weight").to_numpy(dtype="float64")[:, None]
+            out /= self._observed_weight.to_numpy(dtype="float64")[:, None]
         return pd.DataFrame(out, index=normalized.index, columns=normalized.columns)
 
     @property
@@ -226,9 +178,9 @@ class ScoreResult(ResultMixin):
 
     def summary(self) -> pd.DataFrame:
         """Per indicator: group, direction, weight, missing count, mean of v, mean contribution."""
-        member_of = {m: g for g, members in self._stored("groups").items() for m in members}
-        directions = self._stored("directions")
-        normalized = self._stored("normalized")
+        member_of = {m: g for g, members in self._groups.items() for m in members}
+        directions = self._directions
+        normalized = self._normalized
         columns = normalized.columns
         return pd.DataFrame(
             {

@@ -25,14 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cvlib._results import ResultMixin
+from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import (
     CvlibInputError,
     check_choice,
     check_columns_exist,
     numeric_frame,
 )
-from cvlib.scoring import _CopyOnRead
 
 __all__ = [
     "ABC_CUTS",
@@ -97,12 +96,12 @@ class ValueMatrixResult(ResultMixin):
     """
 
     # pandas objects are stored as copies and every read returns a new copy
-    table: pd.DataFrame = _CopyOnRead()
-    counts: pd.DataFrame = _CopyOnRead()
-    centers: pd.Series = _CopyOnRead()
-    n_ties: pd.Series = _CopyOnRead()
+    table: pd.DataFrame = Snapshot()
+    counts: pd.DataFrame = Snapshot()
+    centers: pd.Series = Snapshot()
+    n_ties: pd.Series = Snapshot()
     axes: tuple[Hashable, Hashable]
-    center: Any = _CopyOnRead()
+    center: Any = Snapshot()
     equal_is: str
     tie_tol: float
     lang: str
@@ -435,9 +434,9 @@ class ABCResult(ResultMixin):
     """
 
     # pandas objects are stored as copies and every read returns a new copy
-    classes: pd.Series = _CopyOnRead()
-    table: pd.DataFrame = _CopyOnRead()
-    amounts: pd.Series = _CopyOnRead()
+    classes: pd.Series = Snapshot()
+    table: pd.DataFrame = Snapshot()
+    amounts: pd.Series = Snapshot()
     by: str
     cuts: tuple[float, float]
     preset: str | None
@@ -453,7 +452,7 @@ class ABCResult(ResultMixin):
     @cached_property
     def sorted_amounts(self) -> np.ndarray:
         """The population's amounts (> 0), highest first (a read-only array)."""
-        values = _population(_CopyOnRead.stored(self, "amounts"))[1].copy()
+        values = _population(self._amounts)[1].copy()
         values.flags.writeable = False
         return values
 
@@ -488,7 +487,7 @@ class ABCResult(ResultMixin):
             },
             index=["NA"],
         )
-        return pd.concat([_CopyOnRead.stored(self, "table"), na])
+        return pd.concat([self._table, na])
 
 
 def abc_classify(

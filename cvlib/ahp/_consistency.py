@@ -15,11 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cvlib._results import ResultMixin
+from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import check_choice
 
 from ._errors import AHPInputError, AHPInternalError
-from ._frozen import Snapshot
 from ._matrix import S17
 
 # --------------------------------------------------------------------------------------------

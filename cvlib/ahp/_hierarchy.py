@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from cvlib._results import ResultMixin
+from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import check_choice
 
 from ._consistency import (
@@ -24,7 +24,6 @@ from ._consistency import (
     level_table,
 )
 from ._errors import AHPInputError, HierarchyError
-from ._frozen import Snapshot
 from ._matrix import SCALES, _is_pair_list, check_labels
 from ._priority import canonical_method, check_estimator
 from ._weights import AHPResult, direct_weights, measured_weights, weights

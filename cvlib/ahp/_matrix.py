@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cvlib._results import ResultMixin
+from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import check_choice
 
 from ._errors import (
@@ -35,7 +35,6 @@ from ._errors import (
     ScaleError,
     ScaleWarning,
 )
-from ._frozen import Snapshot
 
 #: Saaty's 17-value scale S17 = {1/9, ..., 1/2, 1, 2, ..., 9} (ahp.md §1.1).
 S17 = np.array([1 / k for k in range(9, 1, -1)] + [float(k) for k in range(1, 10)])

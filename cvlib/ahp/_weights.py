@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cvlib._results import ResultMixin
+from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import check_choice
 
 from ._consistency import (
@@ -26,7 +26,6 @@ from ._consistency import (
     verdicts,
 )
 from ._errors import AHPInputError, InconsistencyWarning
-from ._frozen import Snapshot
 from ._matrix import (
     STATUS_OK,
     coerce,
