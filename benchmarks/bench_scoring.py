@@ -10,29 +10,13 @@ not in CI; tests/test_benchmarks.py runs it at a tiny size as a smoke test only.
 
 from __future__ import annotations
 
-import argparse
-import time
-
 import numpy as np
 import pandas as pd
-
-
-def best_of(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from _common import best_of, size_arguments
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--cols", type=int, default=20)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args(argv)
+    args = size_arguments(__doc__.splitlines()[0], argv)
 
     from cvlib.ahp import hierarchy
     from cvlib.scoring import score_customers
