@@ -17,6 +17,9 @@ Data sets
 ``lubricant_hierarchy``
     The case's indicator hierarchy with judgment matrices: the reconstruction of ``methods/ahp.md``
     §15.6 (the article printed the weights, not its matrices), and the published composite weights.
+``cdnow_master``, ``cdnow_sample``, ``cdnow_summary``, ``cdnow_summary_with_transactions``
+    The CDNOW transactions of Fader & Hardie (real data), copied from the lifetimes 0.11.3 wheel
+    (MIT); see :func:`load_cdnow`.
 ``b2b_customers``
     3,000 synthetic B2B customers of a lubricant distributor with the same 12 indicators in natural
     units plus annual revenue, made by :func:`synthetic_b2b_customers` with ``seed=2026``.
@@ -42,6 +45,7 @@ __all__ = [
     "default_data_dir",
     "file_sha256",
     "load_b2b_customers",
+    "load_cdnow",
     "load_hierarchy_file",
     "load_lubricant",
     "load_lubricant_hierarchy",
@@ -71,6 +75,34 @@ REGISTRY: dict[str, dict[str, str]] = {
         "description": "indicator hierarchy with reconstructed judgment matrices",
         "source": "methods/ahp.md §15.6 reconstruction (the article's matrices are lost)",
         "licence": "CC0 (constructed by cvlib)",
+    },
+    "cdnow_master": {
+        "file": "CDNOW_master.txt",
+        "sha256": "eff6889ed364c5199d6eacbbeb7a6d559971df4406ac876f322c373f00a072ef",
+        "description": "CDNOW master: 69,659 transactions of 23,570 customers, 1997-01 to 1998-06",
+        "source": "Fader & Hardie CDNOW data, copied from the lifetimes 0.11.3 wheel (sha256 261e3dc8...)",
+        "licence": "MIT (lifetimes 0.11.3 package)",
+    },
+    "cdnow_sample": {
+        "file": "CDNOW_sample.txt",
+        "sha256": "6fae10155c0b0ba363c2c386e30f77990d22328220efd862a5edd1443420d94a",
+        "description": "CDNOW 1/10 sample: 6,919 transactions of 2,357 customers",
+        "source": "Fader & Hardie CDNOW data, copied from the lifetimes 0.11.3 wheel (sha256 261e3dc8...)",
+        "licence": "MIT (lifetimes 0.11.3 package)",
+    },
+    "cdnow_summary": {
+        "file": "cdnow_customers_summary.csv",
+        "sha256": "09d92ca80daaabe8be0f997d4c539f9c9606106baa5b199081fe01cbce5fa9f6",
+        "description": "CDNOW sample BTYD summary (frequency, recency, T in weeks)",
+        "source": "Fader & Hardie CDNOW data, copied from the lifetimes 0.11.3 wheel (sha256 261e3dc8...)",
+        "licence": "MIT (lifetimes 0.11.3 package)",
+    },
+    "cdnow_summary_with_transactions": {
+        "file": "cdnow_customers_summary_with_transactions.csv",
+        "sha256": "7ddd11b55be3227edfc1d58675154e96971b0de3ad37ddd9280d1dba154b8b2f",
+        "description": "CDNOW sample summary with mean spend (Gamma-Gamma input)",
+        "source": "Fader & Hardie CDNOW data, copied from the lifetimes 0.11.3 wheel (sha256 261e3dc8...)",
+        "licence": "MIT (lifetimes 0.11.3 package)",
     },
     "b2b_customers": {
         "file": "b2b_customers.csv",
@@ -274,6 +306,60 @@ def synthetic_b2b_customers(n: int = 3000, seed: int = 2026) -> pd.DataFrame:
         index=pd.Index([f"B{i:04d}" for i in range(1, n + 1)], name="customer"),
     ).round(2)
     frame.insert(0, "industry", rng.choice(_INDUSTRIES, size=n, p=[0.35, 0.25, 0.15, 0.15, 0.10]))
+    return frame
+
+
+CDNOW_KINDS = {
+    "master": "cdnow_master",
+    "sample": "cdnow_sample",
+    "summary": "cdnow_summary",
+    "summary_with_transactions": "cdnow_summary_with_transactions",
+}
+
+
+def load_cdnow(
+    kind: str = "master", path: str | Path | None = None, data_dir: str | Path | None = None
+) -> pd.DataFrame:
+    """The CDNOW data of Fader & Hardie (real CD purchases, 1997-01 to 1998-06).
+
+    ``kind="master"``: 69,659 transactions of 23,570 customers (the 1997-Q1 cohort), columns
+    ``customer_id`` (zero-padded string, e.g. ``"00001"``), ``date`` (datetime64, parsed with the
+    explicit format ``%Y%m%d``), ``number_of_cds``, ``dollar_value``. ``"sample"``: the 1/10 sample
+    (``customer_id``, ``sample_id``, ``date``, ``number_of_cds``, ``dollar_value``);
+    ``"summary"`` and ``"summary_with_transactions"``: the BTYD summaries of the sample (weeks).
+
+    The bundled copy (``data/``, from the lifetimes 0.11.3 wheel, MIT) is checksum-verified; a file
+    at ``path`` is read as given (its checksum is not checked).
+
+    Examples
+    --------
+    >>> tx = load_cdnow()
+    >>> tx.shape, tx["customer_id"].nunique()
+    ((69659, 4), 23570)
+
+    References
+    ----------
+    Fader, P. S., & Hardie, B. G. S. (2001). Forecasting repeat sales at CDNOW: a case study.
+    *Interfaces* 31(3), S94-S107. Data: brucehardie.com/datasets.
+    """
+    if kind not in CDNOW_KINDS:
+        raise CvlibInputError(
+            f"kind={kind!r} is not a CDNOW file; use one of {', '.join(map(repr, CDNOW_KINDS))}."
+        )
+    file = Path(path) if path is not None else data_path(CDNOW_KINDS[kind], data_dir)
+    if kind == "master":
+        frame = pd.read_csv(file, sep=r"\s+", dtype={"customer_id": str, "date": str})
+    elif kind == "sample":
+        frame = pd.read_csv(
+            file,
+            sep=r"\s+",
+            header=None,
+            names=["customer_id", "sample_id", "date", "number_of_cds", "dollar_value"],
+            dtype={"customer_id": str, "sample_id": str, "date": str},
+        )
+    else:
+        return pd.read_csv(file)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y%m%d")
     return frame
 
 

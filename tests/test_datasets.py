@@ -88,3 +88,34 @@ def test_hierarchy_file_without_nodes_is_rejected(tmp_path):
     path.write_text("root: goal\n", encoding="utf-8")
     with pytest.raises(CvlibInputError, match="needs a 'root' name and a 'nodes' mapping"):
         datasets.load_hierarchy_file(path)
+
+
+def test_cdnow_master_facts_rfm_18():
+    """rfm.md §18: 69,659 rows, 23,570 customers, 80 zero amounts, 255 exact duplicates."""
+    tx = datasets.load_cdnow()
+    assert tx.shape == (69659, 4)
+    assert tx["customer_id"].nunique() == 23570
+    assert tx["customer_id"].iloc[0] == "00001"
+    assert str(tx["date"].min().date()) == "1997-01-01"
+    assert str(tx["date"].max().date()) == "1998-06-30"
+    assert (tx["dollar_value"] == 0).sum() == 80 and (tx["dollar_value"] < 0).sum() == 0
+    assert abs(tx["dollar_value"].sum() - 2_500_315.63) < 1e-6
+    assert tx["number_of_cds"].sum() == 167_881
+    assert tx.duplicated().sum() == 255
+
+
+def test_cdnow_other_files_rfm_18():
+    sample = datasets.load_cdnow("sample")
+    assert sample.shape == (6919, 5) and sample["sample_id"].nunique() == 2357
+    summary = datasets.load_cdnow("summary")
+    assert len(summary) == 2357 and (summary["frequency"] > 0).sum() == 946
+    assert summary["T"].max() == pytest.approx(38.86)
+    assert list(datasets.load_cdnow("summary_with_transactions").columns) == [
+        "ID",
+        "x",
+        "t_x",
+        "T",
+        "zbar",
+    ]
+    with pytest.raises(CvlibInputError, match="not a CDNOW file"):
+        datasets.load_cdnow("weekly")
