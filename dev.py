@@ -27,7 +27,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".cvlib-installed"
-EXTRAS = "fonts,test,oracles"
+EXTRAS = "fonts,test,oracles,polars,duckdb"
 
 
 def run(*cmd: str | Path, check: bool = True) -> int:
