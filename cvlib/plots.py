@@ -24,7 +24,11 @@ __all__ = [
     "CJK_FAMILIES",
     "find_cjk_font",
     "plot_distribution",
+    "plot_k_diagnostics",
     "plot_pareto",
+    "plot_rf_heatmap",
+    "plot_rfm_distributions",
+    "plot_segment_shares",
     "plot_value_matrix",
     "plot_weights",
     "setup_fonts",
@@ -333,3 +337,200 @@ def plot_distribution(
     ax.set_title(title or _text(lang, "分布", "Distribution"))
     ax.legend()
     return ax
+
+
+def plot_rfm_distributions(
+    table: pd.DataFrame,
+    *,
+    recency: str = "recency_days",
+    frequency: str = "frequency",
+    monetary: str = "monetary",
+    currency: str = "USD",
+    lang: str = "zh",
+) -> np.ndarray:
+    """Histograms of R (days), F (occasions, log scale) and M (amount, log scale) side by side.
+
+    Returns the array of three Axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"recency_days": [1, 30, 300], "frequency": [1, 2, 9],
+    ...                   "monetary": [10.0, 55.0, 900.0]})
+    >>> axes = plot_rfm_distributions(t, lang="en")
+    """
+    import seaborn as sns
+
+    check_choice("lang", lang, ("zh", "en"))
+    fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
+    r = pd.to_numeric(table[recency], errors="coerce").dropna().astype("float64")
+    f = pd.to_numeric(table[frequency], errors="coerce").dropna().astype("float64")
+    m = pd.to_numeric(table[monetary], errors="coerce").dropna().astype("float64")
+    sns.histplot(r, bins=40, ax=axes[0], color="#4c72b0")
+    axes[0].set_xlabel(_text(lang, "R：距最近一次购买的天数（天）", "R: days since last purchase"))
+    f_pos = f[f > 0]
+    sns.histplot(f_pos, bins=40, log_scale=True, ax=axes[1], color="#55a868")
+    axes[1].set_xlabel(_text(lang, "F：购买次数（对数刻度）", "F: purchase occasions (log scale)"))
+    m_pos = m[m > 0]
+    sns.histplot(m_pos, bins=40, log_scale=True, ax=axes[2], color="#c44e52")
+    axes[2].set_xlabel(
+        _text(lang, f"M：消费金额（{currency}，对数刻度）", f"M: spend ({currency}, log scale)")
+    )
+    for ax in axes:
+        ax.set_ylabel(_text(lang, "客户数", "customers"))
+    dropped = int((m <= 0).sum())
+    if dropped:
+        axes[2].set_title(
+            _text(
+                lang,
+                f"（{dropped} 位 M ≤ 0 的客户未画出）",
+                f"({dropped} customers with M ≤ 0 not shown)",
+            ),
+            fontsize=9,
+        )
+    fig.suptitle(_text(lang, "R、F、M 的分布", "Distributions of R, F and M"))
+    fig.tight_layout()
+    return axes
+
+
+def plot_segment_shares(
+    summary: pd.DataFrame,
+    *,
+    segment: str | None = None,
+    customer_share: str = "customer_share",
+    revenue_share: str = "revenue_share",
+    lang: str = "zh",
+    title: str | None = None,
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """Segment size vs revenue share: paired horizontal bars per segment (in %).
+
+    ``summary`` has one row per segment (the index, or the ``segment`` column) with the two share
+    columns as fractions. A segment whose revenue bar is longer than its customer bar earns more
+    than its head count.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"customer_share": [0.2, 0.8], "revenue_share": [0.7, 0.3]},
+    ...                  index=["Champions", "Others"])
+    >>> ax = plot_segment_shares(s, lang="en")
+    """
+    check_choice("lang", lang, ("zh", "en"))
+    data = summary.set_index(segment) if segment else summary
+    data = data[[customer_share, revenue_share]].astype("float64") * 100
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.45 * len(data) + 1.4))
+    y = np.arange(len(data))
+    ax.barh(
+        y - 0.2,
+        data[customer_share],
+        height=0.4,
+        color="#4c72b0",
+        label=_text(lang, "客户占比", "share of customers"),
+    )
+    ax.barh(
+        y + 0.2,
+        data[revenue_share],
+        height=0.4,
+        color="#dd8452",
+        label=_text(lang, "收入占比", "share of revenue"),
+    )
+    ax.set_yticks(y, [str(i) for i in data.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(_text(lang, "占比（%）", "share (%)"))
+    ax.legend(loc="lower right")
+    ax.set_title(title or _text(lang, "细分规模与收入贡献", "Segment size vs revenue share"))
+    return ax
+
+
+def plot_rf_heatmap(
+    table: pd.DataFrame,
+    *,
+    r: str = "r_score",
+    f: str = "f_score",
+    value: str = "monetary",
+    stat: str = "mean",
+    currency: str = "USD",
+    lang: str = "zh",
+    ax: plt.Axes | None = None,
+) -> plt.Axes:
+    """R x F grid of a statistic of ``value`` (default: mean monetary), with customer counts.
+
+    Rows are R scores (most recent on top), columns F scores; each cell shows the statistic and,
+    below it, the number of customers. Empty cells (no customer) stay blank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"r_score": [1, 2, 2], "f_score": [1, 1, 2], "monetary": [5.0, 7.0, 9.0]})
+    >>> ax = plot_rf_heatmap(t, lang="en")
+    """
+    import seaborn as sns
+
+    check_choice("lang", lang, ("zh", "en"))
+    check_choice("stat", stat, ("mean", "median", "sum"))
+    data = table[[r, f, value]].dropna()
+    grid = data.pivot_table(index=r, columns=f, values=value, aggfunc=stat)
+    counts = data.pivot_table(index=r, columns=f, values=value, aggfunc="size")
+    grid = grid.sort_index(ascending=False)
+    counts = counts.reindex_like(grid)
+    labels = grid.map(lambda v: "" if pd.isna(v) else f"{v:,.0f}") + counts.map(
+        lambda n: "" if pd.isna(n) else f"\nn={int(n):,}"
+    )
+    stat_zh = {"mean": "均值", "median": "中位数", "sum": "合计"}[stat]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.3 * grid.shape[1] + 2.5, 1.0 * grid.shape[0] + 1.5))
+    sns.heatmap(
+        grid.astype("float64"),
+        annot=labels.to_numpy(),
+        fmt="",
+        cmap="YlOrRd",
+        ax=ax,
+        cbar_kws={"label": _text(lang, f"M 的{stat_zh}（{currency}）", f"{stat} M ({currency})")},
+    )
+    ax.set_ylabel(_text(lang, "R 得分（5 = 最近）", "R score (5 = most recent)"))
+    ax.set_xlabel(_text(lang, "F 得分（5 = 最频繁）", "F score (5 = most frequent)"))
+    ax.set_title(_text(lang, f"R × F 网格：M 的{stat_zh}", f"R x F grid: {stat} of M"))
+    return ax
+
+
+def plot_k_diagnostics(
+    diagnostics: pd.DataFrame,
+    *,
+    k: str = "k",
+    inertia: str = "inertia",
+    silhouette: str = "silhouette",
+    chosen: int | None = None,
+    lang: str = "zh",
+) -> np.ndarray:
+    """Elbow (inertia) and silhouette against the number of clusters k; ``chosen`` is marked.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"k": [2, 3, 4], "inertia": [9.0, 5.0, 4.0], "silhouette": [0.5, 0.4, 0.3]})
+    >>> axes = plot_k_diagnostics(d, chosen=3, lang="en")
+    """
+    check_choice("lang", lang, ("zh", "en"))
+    data = diagnostics.reset_index() if k not in diagnostics.columns else diagnostics
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+    axes[0].plot(data[k], data[inertia], marker="o")
+    axes[0].set_ylabel(
+        _text(lang, "簇内平方和（inertia）", "within-cluster sum of squares (inertia)")
+    )
+    axes[1].plot(data[k], data[silhouette], marker="o", color="#55a868")
+    axes[1].set_ylabel(_text(lang, "轮廓系数", "silhouette coefficient"))
+    for ax in axes:
+        ax.set_xlabel(_text(lang, "簇数 k", "number of clusters k"))
+        if chosen is not None:
+            ax.axvline(
+                chosen,
+                color="#d95f02",
+                linestyle="--",
+                label=_text(lang, f"选用 k = {chosen}", f"chosen k = {chosen}"),
+            )
+            ax.legend()
+    fig.suptitle(_text(lang, "K-means 的 k 诊断", "K-means diagnostics over k"))
+    fig.tight_layout()
+    return axes
