@@ -23,6 +23,12 @@ Data sets
 ``b2b_customers``
     3,000 synthetic B2B customers of a lubricant distributor with the same 12 indicators in natural
     units plus annual revenue, made by :func:`synthetic_b2b_customers` with ``seed=2026``.
+
+Generator (not bundled)
+-----------------------
+:func:`synthetic_transactions`
+    A seeded line-item log of any size: the benchmark log of ``methods/rfm.md`` §17.2, with
+    optional cancellations, missing customer ids, exact duplicates and time zones.
 """
 
 from __future__ import annotations
@@ -35,10 +41,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from cvlib._validation import CvlibInputError
+from cvlib._validation import CvlibInputError, check_choice
 
 __all__ = [
     "LUBRICANT_CODES",
+    "MESSY_DEFAULTS",
     "REGISTRY",
     "check",
     "data_path",
@@ -51,6 +58,7 @@ __all__ = [
     "load_lubricant_hierarchy",
     "load_lubricant_indicators",
     "synthetic_b2b_customers",
+    "synthetic_transactions",
 ]
 
 #: Name -> file, checksum, description, provenance. Keep in step with data/SOURCES.md.
@@ -307,6 +315,400 @@ def synthetic_b2b_customers(n: int = 3000, seed: int = 2026) -> pd.DataFrame:
     ).round(2)
     frame.insert(0, "industry", rng.choice(_INDUSTRIES, size=n, p=[0.35, 0.25, 0.15, 0.15, 0.10]))
     return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# synthetic transaction log (methods/rfm.md §17.2)
+
+#: Shares used by ``synthetic_transactions(messy=True)`` for the shares left at ``None``.
+MESSY_DEFAULTS: dict[str, float | str] = {
+    "cancel_share": 0.02,
+    "missing_customer_share": 0.05,
+    "duplicate_share": 0.01,
+    "tz": "Europe/London",
+}
+
+_N_PRODUCTS = 4_000
+_FIRST_INVOICE = 100_001
+_COUNTRIES = (
+    "United Kingdom",
+    "Germany",
+    "France",
+    "EIRE",
+    "Spain",
+    "Netherlands",
+    "Belgium",
+    "Switzerland",
+    "Portugal",
+    "Australia",
+)
+_COUNTRY_P = (0.89, 0.025, 0.02, 0.018, 0.01, 0.009, 0.008, 0.008, 0.006, 0.006)
+# independent streams of the optional columns and messy features: default_rng([seed, tag]), so
+# the §17.2 core stream is untouched and changing one share never reshuffles another feature
+_STREAM = {"product": 1, "country": 2, "missing": 3, "cancel": 4, "duplicate": 5}
+
+
+def synthetic_transactions(
+    n_lines: int = 1_000_000,
+    seed: int = 20240601,
+    *,
+    n_customers: int = 100_000,
+    start: str | pd.Timestamp = "2022-01-01",
+    days: int = 730,
+    return_share: float = 0.02,
+    messy: bool = False,
+    cancel_share: float | None = None,
+    missing_customer_share: float | None = None,
+    duplicate_share: float | None = None,
+    tz: str | None = "auto",
+    invoice_format: str = "auto",
+) -> pd.DataFrame:
+    """Seeded synthetic line-item log of an online retailer (合成交易明细, not real customers).
+
+    The benchmark log of ``methods/rfm.md`` §17.2, generated vectorised with numpy (no Python
+    loop over rows, invoices or customers; 10 million lines fit in a few GB and take seconds),
+    optionally with the mess of a real export, modelled on the structure of the UCI Online
+    Retail data set (Chen et al. 2012): cancellation invoices with a "C" prefix, returns as
+    negative quantities, invoices without a customer id, exact duplicate rows and local
+    timestamps in a time zone.
+
+    **Core log** (§17.2; every draw in this order from ``rng = numpy.random.default_rng(seed)``,
+    so ``synthetic_transactions(1_000_000)`` reproduces the spec's numbers: 1,000,000 rows,
+    250,047 invoices, 65,851 customers, 20,112 negative lines, Σ amount 23,316,827.29):
+
+    * customers: a pool of P = ``n_customers`` with activity weights
+      w_i = u_i / Σ u, u_i ~ LogNormal(0, 1.2). Invoice slots (⌊n/3⌋ of them) pick their
+      customer with probability w_i, so customer i's number of invoices is
+      Binomial(⌊n/3⌋, w_i) ≈ Poisson(λ w_i): a Poisson–log-normal mixture, the heavy-tailed
+      purchase frequencies that the NBD's gamma–Poisson mixture describes (a few customers buy
+      very often, most once or twice). Ids are 10,000 + pool index.
+    * invoices: timestamp uniform to the second over [``start``, ``start`` + ``days``);
+      1…7 line items each (uniform), the last invoice trimmed so that the log has exactly
+      ``n_lines`` lines.
+    * lines: quantity q ~ Uniform{1, …, 12}; unit price p = round(LogNormal(1.0, 0.8), 2)
+      (median e ≈ 2.72, heavy right tail); amount = q · p (not rounded).
+    * returns: each line independently with probability ``return_share`` (default 0.02) is a
+      return inside its invoice: quantity −q and amount −q · p.
+
+    Then, from separate seeded streams (``default_rng([seed, tag])``, so the core columns above
+    never change): a ``product`` per line (4,000 codes, log-normal popularity), a ``country`` per
+    customer (about 89 % United Kingdom), and the messy features below. Invoice numbers are
+    assigned in time order from 100001 and rows are sorted by invoice (line order kept), as an
+    export would list them.
+
+    **Messy features** (all off by default; ``messy=True`` switches each one to the value in
+    :data:`MESSY_DEFAULTS` unless it is given explicitly):
+
+    ======================== ======= ============ =========================================
+    parameter                default messy=True   what it does
+    ======================== ======= ============ =========================================
+    return_share             0.02    0.02         share of lines that are returns (q < 0)
+    cancel_share             0       0.02         share of invoices later cancelled
+    missing_customer_share   0       0.05         share of invoices with no customer id
+    duplicate_share          0       0.01         share of rows exported twice
+    tz                       naive   Europe/London time zone of the timestamps
+    invoice_format           int     str          "C" prefix marks cancellation invoices
+    ======================== ======= ============ =========================================
+
+    * cancellations: each invoice with probability ``cancel_share`` gets a cancellation
+      invoice (its own number; with ``invoice_format="str"`` prefixed "C", as in Online
+      Retail) dated 1 minute plus an exponential delay (mean 1 day) after it (capped at the end
+      of the period), for the same customer. With probability 1/2 it reverses every purchase
+      line of the invoice, else a random half of them (at least its first purchase line); a
+      reversed line has quantity −q and amount −q · p. Invoices consisting only of returns are
+      not cancelled.
+      With ``invoice_format="int"`` cancellations are recognisable only by their negative
+      quantities, like returns.
+    * missing customer ids: each invoice (with its cancellation) with probability
+      ``missing_customer_share`` has no customer id (``<NA>``; Online Retail's guest orders).
+      ``customer_id`` is then the nullable ``Int64`` dtype, else ``int64``.
+    * exact duplicates: each row with probability ``duplicate_share`` appears twice in a row,
+      identical in every column (a double export; Online Retail holds about 1 %).
+    * time zone: ``tz=None`` gives naive ``datetime64[ns]`` wall-clock times; a zone name
+      localises the same wall-clock times to that zone (``datetime64[ns, tz]``), so local
+      calendar dates equal the naive dates. A time that does not exist in the zone (spring
+      forward) moves forward to the first valid time; an ambiguous one (fall back) is read as
+      daylight-saving time.
+
+    Parameters
+    ----------
+    n_lines : int
+        Number of line items of the core log (purchases and returns), ≥ 1. Cancellation lines
+        and duplicate rows come on top: ``len(frame) = n_lines + cancellation lines +
+        duplicate rows``. Below 1,000 lines, the log draws ``n_lines`` invoice slots instead of
+        ⌊n_lines/3⌋ so that it always fills.
+    seed : int
+        Seed (≥ 0); the same arguments and seed give the same frame. Default 20240601 (§17.2).
+    n_customers : int
+        Size P of the customer pool (default 100,000 as in §17.2); the log holds the customers
+        who were drawn at least once (65,851 of 100,000 for 1,000,000 lines).
+    start : str or Timestamp
+        First day of the period (naive), default 2022-01-01.
+    days : int
+        Length of the period in days, default 730 (2 × 365).
+    return_share : float
+        Probability in [0, 1] that a line is a return.
+    messy : bool
+        Turn on every messy feature at its :data:`MESSY_DEFAULTS` value (explicit arguments
+        win).
+    cancel_share, missing_customer_share, duplicate_share : float, optional
+        Probabilities in [0, 1] (see the table); ``None`` means 0, or the messy default with
+        ``messy=True``.
+    tz : str or None
+        Time zone of the timestamps; None for naive. Default ``"auto"``: naive, or
+        Europe/London with ``messy=True``.
+    invoice_format : {"auto", "int", "str"}
+        ``"int"``: invoice numbers as int64; ``"str"``: text, cancellation invoices prefixed
+        "C". ``"auto"`` (default): ``"str"`` when there are cancellations, else ``"int"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per line item, in invoice order:
+
+        =========== ================= ====================================================
+        column      dtype             meaning
+        =========== ================= ====================================================
+        invoice     int64 or str      invoice number (订单号), chronological from 100001;
+                                      "C100123" for a cancellation with ``"str"``
+        product     int64             product (stock) code 10000…13999
+        quantity    int64             units; < 0 on return and cancellation lines
+        unit_price  float64           price per unit, 2 decimals, > 0
+        amount      float64           quantity × unit_price (line revenue, 金额)
+        timestamp   datetime64[ns]    invoice time (naive, or tz-aware with ``tz``)
+        customer_id int64 / Int64     customer id ≥ 10000; ``<NA>`` for a missing id
+        country     category          the customer's country
+        =========== ================= ====================================================
+
+        ``frame.attrs["cvlib"]`` records the arguments and the realised counts: ``rows``,
+        ``invoices``, ``cancellation_invoices``, ``cancellation_lines``, ``return_lines``,
+        ``missing_customer_rows``, ``duplicate_rows`` (the added copies), ``customers``.
+
+    Examples
+    --------
+    >>> tx = synthetic_transactions(1_000, seed=1)
+    >>> tx.shape, tx["customer_id"].dtype
+    ((1000, 8), dtype('int64'))
+    >>> messy = synthetic_transactions(1_000, seed=1, messy=True)
+    >>> messy["invoice"].str.startswith("C").any(), messy["customer_id"].isna().any()
+    (np.True_, np.True_)
+    >>> str(messy["timestamp"].dt.tz)
+    'Europe/London'
+
+    References
+    ----------
+    Chen, D., Sain, S. L., & Guo, K. (2012). Data mining for the online retail industry: a case
+    study of RFM model-based customer segmentation using data mining. *Journal of Database
+    Marketing & Customer Strategy Management* 19(3), 197–208 (the UCI Online Retail data set:
+    line items with invoice, stock code, quantity, unit price, timestamp, customer id and
+    country; "C" cancellation invoices, missing ids and duplicate rows).
+    Ehrenberg, A. S. C. (1959). The pattern of consumer purchases. *Journal of the Royal
+    Statistical Society C* 8(1), 26–41 (heavy-tailed purchase frequencies, the NBD).
+    Spec: ``methods/rfm.md`` §17.2.
+    """
+    n = _positive_int("n_lines", n_lines, 1)
+    pool = _positive_int("n_customers", n_customers, 1)
+    n_days = _positive_int("days", days, 1)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise CvlibInputError(f"seed must be an integer >= 0, got {seed!r}.")
+    if not isinstance(messy, bool | np.bool_):
+        raise CvlibInputError(f"messy must be True or False, got {messy!r}.")
+    shares = {
+        "return_share": _share("return_share", return_share),
+        "cancel_share": cancel_share,
+        "missing_customer_share": missing_customer_share,
+        "duplicate_share": duplicate_share,
+    }
+    for name in ("cancel_share", "missing_customer_share", "duplicate_share"):
+        value = shares[name]
+        if value is None:
+            value = MESSY_DEFAULTS[name] if messy else 0.0
+        shares[name] = _share(name, value)
+    if tz == "auto":
+        tz = MESSY_DEFAULTS["tz"] if messy else None
+    if tz is not None:
+        try:
+            pd.Timestamp("2022-01-01").tz_localize(tz)
+            if not isinstance(tz, str):
+                raise TypeError("not a string")
+        except Exception as error:  # unknown zone names raise several types
+            raise CvlibInputError(
+                f"tz={tz!r} is not a known time zone ({type(error).__name__}: {error}); use an "
+                f"IANA name such as 'Europe/London' or 'Asia/Shanghai', None for naive times, "
+                f"or 'auto'."
+            ) from None
+    check_choice("invoice_format", invoice_format, ("auto", "int", "str"))
+    if invoice_format == "auto":
+        invoice_format = "str" if shares["cancel_share"] > 0 else "int"
+    try:
+        first = pd.Timestamp(start)
+    except (TypeError, ValueError) as error:
+        raise CvlibInputError(
+            f"start={start!r} is not a date; pass e.g. '2022-01-01' ({error})."
+        ) from None
+    if first.tzinfo is not None:
+        raise CvlibInputError(
+            f"start={start!r} has a time zone; pass a naive date and the zone as tz=."
+        )
+
+    # --- core log, methods/rfm.md §17.2 (call order matters) ---------------------------------
+    rng = np.random.default_rng(seed)
+    w = rng.lognormal(0, 1.2, pool)
+    w /= w.sum()
+    n_inv = n // 3 if n >= 1_000 else n
+    inv_cust = rng.choice(pool, size=n_inv, p=w)
+    t0 = np.datetime64(first.to_datetime64(), "s").astype("int64")
+    span = n_days * 86400
+    inv_ts = t0 + rng.integers(0, span, n_inv)
+    lines_per = rng.integers(1, 8, n_inv)
+    cs = np.cumsum(lines_per)
+    if cs[-1] < n:  # cannot happen for n >= 1,000 (about 9 SD below the mean); guard anyway
+        raise RuntimeError(f"the invoice slots hold {cs[-1]} lines, fewer than n_lines={n}.")
+    keep = int(np.searchsorted(cs, n))
+    lines_per = lines_per[: keep + 1]
+    lines_per[-1] -= cs[keep] - n
+    n_invoices = keep + 1
+    inv_id = np.repeat(np.arange(n_invoices), lines_per)
+    qty = rng.integers(1, 13, n)
+    price = np.round(rng.lognormal(1.0, 0.8, n), 2)
+    amount = qty * price
+    ret = rng.random(n) < shares["return_share"]
+    amount[ret] = -amount[ret]
+    qty[ret] = -qty[ret]  # amount = quantity x unit_price on every line
+    inv_cust = inv_cust[:n_invoices]
+    inv_ts = inv_ts[:n_invoices]
+
+    # --- optional columns, each from its own stream ------------------------------------------
+    prng = _stream(seed, "product")
+    popularity = prng.lognormal(0, 1.0, _N_PRODUCTS)
+    # a lookup table of 2**16 slots, each product in proportion to its popularity (at least
+    # one slot): one uniform integer per line instead of a search in the cumulative weights
+    slots = np.maximum(1, np.round(popularity / popularity.sum() * 2**16)).astype("int64")
+    product = 10_000 + np.repeat(np.arange(_N_PRODUCTS), slots)[prng.integers(0, slots.sum(), n)]
+    country_of = _stream(seed, "country").choice(len(_COUNTRIES), size=pool, p=_COUNTRY_P)
+    missing_inv = _stream(seed, "missing").random(n_invoices) < shares["missing_customer_share"]
+
+    # --- cancellations: reversal invoices appended after the n_invoices regular ones ---------
+    n_cancel_inv = 0
+    line_src = np.arange(n)  # source line of each output line
+    inv_of_line = inv_id
+    all_inv_src = np.arange(n_invoices)  # source invoice of each output invoice
+    all_inv_ts = inv_ts
+    if shares["cancel_share"] > 0:
+        crng = _stream(seed, "cancel")
+        cancelled = crng.random(n_invoices) < shares["cancel_share"]
+        full = crng.random(n_invoices) < 0.5
+        delay = 60 + np.floor(crng.exponential(86400.0, n_invoices)).astype("int64")
+        pick = crng.random(n)
+        cand = np.flatnonzero(cancelled[inv_id] & ~ret)
+        cinv = inv_id[cand]
+        first_line = np.r_[True, cinv[1:] != cinv[:-1]] if len(cand) else np.zeros(0, bool)
+        chosen = cand[first_line | full[cinv] | (pick[cand] < 0.5)]
+        src_inv, new_pos = np.unique(inv_id[chosen], return_inverse=True)
+        n_cancel_inv = len(src_inv)
+        c_ts = np.minimum(inv_ts[src_inv] + delay[src_inv], t0 + span - 1)
+        line_src = np.concatenate([line_src, chosen])
+        inv_of_line = np.concatenate([inv_id, n_invoices + new_pos])
+        all_inv_src = np.concatenate([all_inv_src, src_inv])
+        all_inv_ts = np.concatenate([inv_ts, c_ts])
+    n_all_inv = n_invoices + n_cancel_inv
+
+    # --- invoice numbers in time order; rows sorted by invoice, line order kept -----------
+    order = np.lexsort((np.arange(n_all_inv), all_inv_ts))  # by time, then regular first
+    number = np.empty(n_all_inv, dtype="int64")
+    number[order] = _FIRST_INVOICE + np.arange(n_all_inv)
+    sizes = np.bincount(inv_of_line, minlength=n_all_inv)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))  # lines of each invoice are contiguous
+    ordered_sizes = sizes[order]
+    ordered_starts = np.cumsum(ordered_sizes) - ordered_sizes
+    offsets = np.arange(len(line_src)) - np.repeat(ordered_starts, ordered_sizes)
+    rows = np.repeat(starts[order], ordered_sizes) + offsets
+
+    # --- exact duplicates: a row repeated right after itself ---------------------------------
+    dup = _stream(seed, "duplicate").random(len(rows)) < shares["duplicate_share"]
+    if dup.any():
+        rows = np.repeat(rows, 1 + dup)
+    src = line_src[rows] if n_cancel_inv else rows
+    out_inv = inv_of_line[rows]
+
+    quantity = qty[src]
+    line_amount = amount[src]
+    if n_cancel_inv:
+        reversal = rows >= n  # the appended cancellation lines
+        quantity[reversal] *= -1
+        line_amount[reversal] *= -1
+    # invoice-level values first (a fraction of the rows), then one gather per column
+    if invoice_format == "str":
+        labels = pd.Series(number).astype("str")
+        labels = labels.where(np.arange(n_all_inv) < n_invoices, "C" + labels)
+        invoice = pd.Series(labels.array.take(out_inv))
+    else:
+        invoice = number[out_inv]
+    cust_inv = inv_cust[all_inv_src]
+    customer = (cust_inv.astype("int64") + 10_000)[out_inv]
+    if missing_inv.any():
+        customer = pd.array(customer, dtype="Int64")
+        customer[missing_inv[all_inv_src][out_inv]] = pd.NA
+    inv_time = pd.DatetimeIndex((all_inv_ts * 1_000_000_000).astype("datetime64[ns]"))
+    if tz is not None:
+        inv_time = inv_time.tz_localize(
+            tz, ambiguous=np.ones(n_all_inv, dtype=bool), nonexistent="shift_forward"
+        )
+    timestamp = inv_time.take(out_inv)
+    country = pd.Categorical.from_codes(country_of[cust_inv][out_inv], categories=list(_COUNTRIES))
+    frame = pd.DataFrame(
+        {
+            "invoice": invoice,
+            "product": product[src],
+            "quantity": quantity,
+            "unit_price": price[src],
+            "amount": line_amount,
+            "timestamp": timestamp,
+            "customer_id": customer,
+            "country": country,
+        },
+        copy=False,  # every column is a new array made here
+    )
+    frame.attrs["cvlib"] = {
+        "function": "synthetic_transactions",
+        "n_lines": n,
+        "seed": int(seed),
+        "n_customers": pool,
+        "start": str(first.date()),
+        "days": n_days,
+        **shares,
+        "messy": bool(messy),
+        "tz": tz,
+        "invoice_format": invoice_format,
+        "rows": len(frame),
+        "invoices": n_all_inv,
+        "cancellation_invoices": n_cancel_inv,
+        "cancellation_lines": len(line_src) - n,
+        "return_lines": int(ret.sum()),
+        "missing_customer_lines": int(missing_inv[all_inv_src][inv_of_line].sum()),
+        "duplicate_rows": int(dup.sum()),
+        "customers": int(np.count_nonzero(np.bincount(inv_cust[~missing_inv], minlength=pool))),
+    }
+    return frame
+
+
+def _positive_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise CvlibInputError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _share(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise CvlibInputError(f"{name} must be a probability in [0, 1], got {value!r}.")
+    if not 0.0 <= float(value) <= 1.0:
+        raise CvlibInputError(f"{name} must be a probability in [0, 1], got {value!r}.")
+    return float(value)
+
+
+def _stream(seed: int, name: str) -> np.random.Generator:
+    """The seeded generator of one optional column or messy feature (independent of the core)."""
+    return np.random.default_rng([int(seed), _STREAM[name]])
 
 
 CDNOW_KINDS = {

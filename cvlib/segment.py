@@ -8,6 +8,9 @@
   "20/80" 规律), with the Pareto curve, top share, the 80/20 check and the Gini coefficient
   (``methods/rfm.md`` §12; seed bands ``methods/value_and_credit.md`` §2.1–2.2), and
   :func:`check_bands` to compare the classes with the seed's bands.
+* :func:`cluster_rfm` — K-means on transformed, standardised R, F and M (RFM 聚类) over a range
+  of k, with inertia and silhouette per k, deterministic cluster numbers, profiles and
+  profile-based names (the 8-class labels, 八类客户) (``methods/rfm.md`` §11).
 
 Figures: :func:`cvlib.plots.plot_value_matrix` takes ``result.table`` and ``result.centers``;
 :func:`cvlib.plots.plot_pareto` takes ``result.pareto_curve``.
@@ -20,7 +23,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -30,16 +33,22 @@ from cvlib._validation import (
     CvlibInputError,
     check_choice,
     check_columns_exist,
+    check_numeric,
     numeric_frame,
 )
+
+if TYPE_CHECKING:  # cvlib.rfm is imported lazily at run time
+    from cvlib.rfm._card import DefinitionCard
 
 __all__ = [
     "ABC_CUTS",
     "SOURCE_001_BANDS",
     "ABCResult",
+    "ClusterResult",
     "ValueMatrixResult",
     "abc_classify",
     "check_bands",
+    "cluster_rfm",
     "gini",
     "pareto_curve",
     "pareto_holds",
@@ -911,3 +920,628 @@ def _listed(items: Any) -> str:
     shown = ", ".join(map(repr, items[:_MAX_LISTED]))
     more = len(items) - _MAX_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# K-means on transformed, standardised RFM (methods/rfm.md §11)
+
+_RAW = ("recency_days", "frequency", "monetary")
+_SCORES = ("r_score", "f_score", "m_score")
+_SILHOUETTE_MAX = 10_000  # rfm.md §11: silhouette on a seeded sample of 10,000 above this N
+_PROGRESS_MIN = 50_000  # progress=None shows a bar for sweeps over at least this many customers
+# (recent, F high, M high) -> (EN, ZH): the cn8 labels of methods/rfm.md §9.6
+_CN8 = {
+    (True, True, True): ("Important value", "重要价值客户"),
+    (True, False, True): ("Important development", "重要发展客户"),
+    (False, True, True): ("Important retention", "重要保持客户"),
+    (False, False, True): ("Important win-back", "重要挽留客户"),
+    (True, True, False): ("General value", "一般价值客户"),
+    (True, False, False): ("General development", "一般发展客户"),
+    (False, True, False): ("General retention", "一般保持客户"),
+    (False, False, False): ("General win-back", "一般挽留客户"),
+}
+_EXCLUSION_F0 = "frequency = 0"
+_EXCLUSION_MISSING = "missing value"
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class ClusterResult(ResultMixin):
+    """K-means clusters of customers on transformed, standardised RFM (RFM 聚类), with profiles.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per input customer (input order): the customer id column, ``recency_days``,
+        ``frequency``, ``monetary`` (and the score columns with ``features="scores"``),
+        ``cluster`` (Int64, 0…k−1 in the deterministic order; NA if excluded),
+        ``cluster_name``, ``cluster_name_zh`` and ``exclusion`` (the reason, NA if clustered).
+    diagnostics : DataFrame
+        Per k of the sweep (index ``k``): ``inertia`` (within-cluster sum of squares in the
+        scaled feature space), ``silhouette``, ``calinski_harabasz``, ``n_iter``,
+        ``min_cluster_share`` and the flags ``best`` (max silhouette) and ``chosen``.
+    profiles : DataFrame
+        Per cluster of the chosen k (index ``cluster``): ``name``, ``name_zh``, ``n``,
+        ``share``, ``revenue``, ``revenue_share``, mean and median of ``recency_days``,
+        ``frequency`` and ``monetary``, and the naming pattern ``recent``, ``f_high``,
+        ``m_high``.
+    centers : DataFrame
+        Cluster centres of the chosen k in the scaled feature space (rows in cluster order).
+    scaled : DataFrame
+        The transformed, scaled features K-means saw, one row per clustered customer (index =
+        customer id).
+    card : DefinitionCard
+        The input's card (or a new one) with the "clustering" section (methods/rfm.md §15).
+    k, best_k, k_rule, ks
+        The k of the labels; the k with the largest silhouette (ties → smaller k; informational);
+        how k was chosen (``"given"`` or ``"max silhouette"``); the k swept.
+    features, transform, scale, ddof, seed, n_init, nonpositive, customer
+        The conventions used (see :func:`cluster_rfm`).
+    n, n_excluded : int
+        Customers clustered and customers excluded.
+    exclusions : dict
+        Excluded customers per reason (``"frequency = 0"``, ``"missing value"``,
+        ``"monetary ≤ 0"``, ``"recency_days ≤ 0"``).
+    shifts : dict
+        With ``nonpositive="shift"``: the constant added to each shifted feature before the
+        transform.
+    silhouette_sample_size : int
+        Customers the silhouette was computed on (N, or 10,000 when N > 10,000).
+
+    The result does not change after construction: every read of a table returns a new copy.
+    """
+
+    table: pd.DataFrame = Snapshot()
+    diagnostics: pd.DataFrame = Snapshot()
+    profiles: pd.DataFrame = Snapshot()
+    centers: pd.DataFrame = Snapshot()
+    scaled: pd.DataFrame = Snapshot()
+    exclusions: dict[str, int] = Snapshot()
+    shifts: dict[str, float] = Snapshot()
+    card: DefinitionCard
+    k: int
+    best_k: int
+    k_rule: str
+    ks: tuple[int, ...]
+    features: str
+    transform: str
+    scale: str
+    ddof: int
+    seed: int
+    n_init: int
+    nonpositive: str
+    customer: Hashable
+    n: int
+    n_excluded: int
+    silhouette_sample_size: int
+
+    _conventions = ("k", "k_rule", "features", "transform", "scale", "seed", "n_init", "n")
+    _title = "ClusterResult (K-means on RFM, RFM 聚类)"
+
+    @property
+    def inertia(self) -> float:
+        """Within-cluster sum of squared distances of the chosen k (scaled feature space)."""
+        return float(self._diagnostics.loc[self.k, "inertia"])
+
+    @property
+    def silhouette(self) -> float:
+        """Mean silhouette width of the chosen k (on ``silhouette_sample_size`` customers)."""
+        return float(self._diagnostics.loc[self.k, "silhouette"])
+
+    @property
+    def labels(self) -> pd.Series:
+        """Cluster per clustered customer (index = customer id), 0…k−1."""
+        clustered = self._table[self._table["cluster"].notna()]
+        return pd.Series(
+            clustered["cluster"].to_numpy(dtype="int64"),
+            index=pd.Index(clustered[self.customer], name=self.customer),
+            name="cluster",
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """The cluster profiles (size, revenue share, mean and median R/F/M, names)."""
+        return self.profiles  # a new copy
+
+    def __repr__(self) -> str:
+        head = f"{self._title}({self._convention_text()})"
+        return f"{self.card}\n\n{head}\n{self._profiles.to_string()}"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        card = self.card._repr_html_() if hasattr(self.card, "_repr_html_") else ""
+        title = html.escape(self._title)
+        conv = html.escape(self._convention_text())
+        fmt = lambda x: f"{x:.6g}"  # noqa: E731
+        return (
+            f"{card}<p><b>{title}</b> <code>{conv}</code></p>"
+            f"{self._profiles.to_html(float_format=fmt)}"
+            f"<p>Diagnostics per k</p>{self._diagnostics.to_html(float_format=fmt)}"
+        )
+
+
+def cluster_rfm(
+    result: Any,
+    *,
+    k: int | Sequence[int] | range = range(2, 9),
+    features: str = "raw",
+    transform: str = "log1p",
+    scale: str = "zscore",
+    seed: int = 0,
+    n_init: int = 10,
+    nonpositive: str = "exclude",
+    customer: Hashable | None = None,
+    progress: bool | None = None,
+) -> ClusterResult:
+    """K-means clusters (K 均值聚类) of customers on transformed, standardised R, F and M.
+
+    1. Population: customers with F ≥ 1 and no missing feature. With ``transform`` "log1p" or
+       "log", customers with monetary ≤ 0 (and, for "log", recency_days ≤ 0) are handled by
+       ``nonpositive``; every exclusion is counted by reason. No non-finite value reaches
+       K-means.
+    2. Features x = (recency_days, frequency, monetary) (or the R/F/M scores), transformed
+       x' = log(1 + x) (``"log1p"``), log(x) or x, then scaled per column:
+       z = (x' − mean) / s with s the sample SD (ddof = 1, ``cvlib.standardize.zscore``;
+       sklearn's ``StandardScaler`` uses ddof = 0, which multiplies every column by the same
+       factor √(N/(N − 1)) and gives the same labels), or min–max (x' − min)/(max − min).
+       A constant column carries no information and is set to 0 (with a warning).
+    3. For each k: ``sklearn.cluster.KMeans(n_clusters=k, n_init=n_init, random_state=seed)``
+       (Lloyd's algorithm from k-means++ starts) minimises the inertia
+       W_k = Σ_i ‖z_i − c_{label(i)}‖². Diagnostics: W_k, the mean silhouette
+       s = mean_i (b_i − a_i) / max(a_i, b_i) (a_i: mean distance to the own cluster, b_i: to
+       the nearest other cluster; on a seeded sample of 10,000 customers when N > 10,000) and
+       the Calinski–Harabasz index.
+    4. Chosen k: ``k`` itself when it is one number; for a range, ``best_k`` = argmax
+       silhouette (ties → smaller k). Silhouette often prefers k = 2, which is rarely useful
+       for marketing: look at the elbow of ``diagnostics.inertia``, the silhouettes and the
+       profiles, then pass ``k`` explicitly (with the same seed, the labels equal that k's fit
+       in the sweep).
+    5. Deterministic relabelling: clusters sorted by (median monetary desc, median frequency
+       desc, median recency_days asc; then mean monetary desc, size desc) and numbered 0…k−1.
+    6. Names by profile: a cluster is *recent* iff its median recency_days < the median of the
+       clustered population, *F high* / *M high* iff its median frequency / monetary > the
+       population median; the pattern is named with the Chinese 8-class labels (八类客户,
+       methods/rfm.md §9.6), e.g. recent + F high + M high → "Important value" / 重要价值客户.
+       Repeated names get " #2", " #3" in cluster order.
+
+    Parameters
+    ----------
+    result : RFM result or DataFrame
+        An object with a ``.table`` DataFrame (``rfm_table``, ``score``, ``segment`` results;
+        its ``.customer`` names the id column and its ``.card`` is extended), or a DataFrame
+        with one row per customer. Required columns: ``recency_days`` (days since the last
+        purchase, ≥ 0), ``frequency`` (≥ 0) and ``monetary``; with ``features="scores"`` also
+        ``r_score``, ``f_score``, ``m_score``. Never modified.
+    k : int or sequence of int
+        Number of clusters, or the k to sweep (default 2…8). Each k must satisfy
+        2 ≤ k ≤ N − 1 and k ≤ the number of distinct feature vectors.
+    features : {"raw", "scores"}
+        Cluster on the raw values (default) or on the 1…n scores of ``cvlib.rfm.score``.
+    transform : {"log1p", "log", "none"}
+        Applied to each feature before scaling; logs tame the heavy right tails of F and M.
+    scale : {"zscore", "minmax"}
+        Column scaling after the transform (z-scores with ddof = 1, or min–max to [0, 1]).
+    seed : int
+        ``random_state`` of KMeans and of the silhouette sample.
+    n_init : int
+        K-means restarts per k (the best inertia is kept).
+    nonpositive : {"exclude", "shift", "raise"}
+        For the log transforms, customers with a feature ≤ 0 (monetary; with "log" also
+        recency_days): exclude and count them (default); shift the feature to
+        x − min + 1 (min over the population, reported in ``shifts``); or raise. Not used with
+        ``transform="none"`` (M ≤ 0 customers are then clustered as they are).
+    customer : str, optional
+        The customer id column; default the result's ``.customer``, else the table's index.
+    progress : bool, optional
+        Show a tqdm progress bar over the k sweep; default only for sweeps over ≥ 50,000
+        customers.
+
+    Returns
+    -------
+    ClusterResult
+        ``table``, ``diagnostics`` (per k), ``profiles``, ``centers``, ``labels``, ``card``,
+        ``k``, ``best_k``, ``inertia``, ``silhouette`` and the exclusion counts;
+        ``summary()`` gives the profiles.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rfm = pd.DataFrame({
+    ...     "customer_id": list("ABCDEFGH"),
+    ...     "recency_days": [3, 5, 4, 6, 300, 320, 310, 330],
+    ...     "frequency": [12, 10, 11, 9, 1, 2, 1, 1],
+    ...     "monetary": [900.0, 1200.0, 1000.0, 800.0, 20.0, 35.0, 25.0, 15.0],
+    ... })
+    >>> res = cluster_rfm(rfm, k=2, customer="customer_id")
+    >>> res.table["cluster"].tolist()
+    [0, 0, 0, 0, 1, 1, 1, 1]
+    >>> res.profiles[["name", "name_zh", "n"]]
+                        name name_zh  n
+    cluster
+    0        Important value  重要价值客户  4
+    1       General win-back  一般挽留客户  4
+    >>> round(res.silhouette, 3), res.silhouette_sample_size
+    (0.905, 8)
+
+    References
+    ----------
+    MacQueen, J. (1967). Some methods for classification and analysis of multivariate
+    observations. *Proc. 5th Berkeley Symposium on Mathematical Statistics and Probability* 1,
+    281–297.
+    Lloyd, S. P. (1982). Least squares quantization in PCM. *IEEE Transactions on Information
+    Theory* 28(2), 129–137.
+    Arthur, D., & Vassilvitskii, S. (2007). k-means++: the advantages of careful seeding.
+    *Proc. 18th ACM-SIAM Symposium on Discrete Algorithms*, 1027–1035.
+    Rousseeuw, P. J. (1987). Silhouettes: a graphical aid to the interpretation and validation
+    of cluster analysis. *Journal of Computational and Applied Mathematics* 20, 53–65.
+    Caliński, T., & Harabasz, J. (1974). A dendrite method for cluster analysis.
+    *Communications in Statistics* 3(1), 1–27.
+    Hughes, A. M. (1994). *Strategic Database Marketing*. Chicago: Probus (RFM).
+    Spec: ``methods/rfm.md`` §11 (this function), §9.6 (names), §15 (card).
+    """
+    check_choice("features", features, ("raw", "scores"))
+    check_choice("transform", transform, ("log1p", "log", "none"))
+    check_choice("scale", scale, ("zscore", "minmax"))
+    check_choice("nonpositive", nonpositive, ("exclude", "shift", "raise"))
+    seed = _count_arg("seed", seed, 0)
+    n_init = _count_arg("n_init", n_init, 1)
+    ks = _k_values(k)
+    if progress is not None and not isinstance(progress, bool):
+        raise CvlibInputError(f"progress must be True, False or None (auto), got {progress!r}.")
+
+    frame, card, id_name = _cluster_input(result, customer)
+    feature_cols = list(_RAW if features == "raw" else _SCORES)
+    check_columns_exist(frame, list(dict.fromkeys([*_RAW, *feature_cols])))
+    check_numeric(frame, list(dict.fromkeys([*_RAW, *feature_cols])))
+    ids = frame[id_name] if id_name in frame.columns else frame.index.to_series()
+    if pd.Index(ids).has_duplicates:
+        raise CvlibInputError(
+            f"duplicated customer ids {_listed(pd.Index(ids)[pd.Index(ids).duplicated()])} in "
+            f"{id_name!r}; cluster_rfm needs one row per customer (aggregate with rfm_table)."
+        )
+    raw = {c: frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in _RAW}
+    values = {c: frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in feature_cols}
+    for col, v in {**raw, **values}.items():
+        if np.isinf(v).any():
+            pos = int(np.argmax(np.isinf(v)))
+            raise CvlibInputError(
+                f"column {col!r} holds {v[pos]} for customer {ids.iloc[pos]!r}; replace infinite "
+                f"values with a number or NaN."
+            )
+    for col in ("recency_days", "frequency"):
+        bad = raw[col] < 0
+        if bad.any():
+            raise CvlibInputError(
+                f"{col} must be >= 0 (a count of days or purchases), but {int(bad.sum())} "
+                f"customer(s) have negative values, e.g. {ids.iloc[int(np.argmax(bad))]!r} with "
+                f"{raw[col][bad][0]:g}; check how the table was built."
+            )
+
+    # 1. population and exclusions (one reason per customer, first match)
+    reason = np.full(len(frame), None, dtype=object)
+    f0 = raw["frequency"] == 0
+    reason[f0] = _EXCLUSION_F0
+    missing = np.zeros(len(frame), dtype=bool)
+    for v in (*raw.values(), *values.values()):
+        missing |= np.isnan(v)
+    reason[missing & ~f0] = _EXCLUSION_MISSING
+    exclusions = {_EXCLUSION_F0: int(f0.sum()), _EXCLUSION_MISSING: int((missing & ~f0).sum())}
+    base = ~f0 & ~missing
+    population = base.copy()
+    shifts: dict[str, float] = {}
+    if transform != "none":
+        checked = feature_cols if transform == "log" else [feature_cols[2]]
+        for col in checked:
+            bad = base & (values[col] <= 0)
+            label = f"{col} ≤ 0"
+            if nonpositive == "raise" and bad.any():
+                raise CvlibInputError(
+                    f"nonpositive='raise': {int(bad.sum())} customer(s) have {label} (e.g. "
+                    f"{_listed(ids[bad].iloc[:3])}), which transform={transform!r} cannot take. "
+                    f"Pass nonpositive='exclude' (leave them out and count them), 'shift' "
+                    f"(x − min + 1), or transform='none'."
+                )
+            if nonpositive == "exclude":
+                reason[bad & population] = label
+                exclusions[label] = int((bad & population).sum())
+                population &= ~bad
+            elif bad.any():  # shift
+                shifts[col] = float(1.0 - values[col][base].min())
+    n = int(population.sum())
+    if n == 0:
+        raise CvlibInputError(
+            f"no customer is left to cluster: {len(frame)} customer(s), excluded "
+            f"{_fmt_counts(exclusions)}. Check the table, or use nonpositive='shift' or "
+            f"transform='none'."
+        )
+
+    # 2. transform and scale
+    x = np.column_stack([values[c][population] + shifts.get(c, 0.0) for c in feature_cols])
+    if transform == "log1p":
+        x = np.log1p(x)
+    elif transform == "log":
+        x = np.log(x)
+    pop_ids = pd.Index(ids.iloc[np.flatnonzero(population)], name=id_name)
+    z = _scale(pd.DataFrame(x, columns=feature_cols, index=pop_ids), scale)
+    zx = z.to_numpy()
+    n_distinct = len(np.unique(zx, axis=0))
+    k_max = min(n - 1, n_distinct)
+    if max(ks) > k_max:
+        raise CvlibInputError(
+            f"k={max(ks)} is too large: the clustered population has {n} customer(s) with "
+            f"{n_distinct} distinct feature vector(s) (excluded: {_fmt_counts(exclusions)}), "
+            f"so k can be at most {k_max} (k ≤ N − 1 for the silhouette, and no more clusters "
+            f"than distinct points). Pass a smaller k"
+            + (f", e.g. k=range(2, {k_max + 1})." if k_max >= 2 else ".")
+        )
+
+    # 3. fit every k
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import calinski_harabasz_score, silhouette_score
+
+    sample = _SILHOUETTE_MAX if n > _SILHOUETTE_MAX else None
+    show = progress if progress is not None else (len(ks) > 1 and n >= _PROGRESS_MIN)
+    fits: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    rows = []
+    iterator: Any = ks
+    if show:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(ks, desc="cluster_rfm: k", unit="k")
+    for kk in iterator:
+        model = KMeans(n_clusters=kk, n_init=n_init, random_state=seed).fit(zx)
+        labels = model.labels_.astype("int64")
+        fits[kk] = (labels, model.cluster_centers_)
+        sizes = np.bincount(labels, minlength=kk)
+        rows.append(
+            {
+                "k": kk,
+                "inertia": float(model.inertia_),
+                "silhouette": float(
+                    silhouette_score(zx, labels, sample_size=sample, random_state=seed)
+                ),
+                "calinski_harabasz": float(calinski_harabasz_score(zx, labels)),
+                "n_iter": int(model.n_iter_),
+                "min_cluster_share": float(sizes.min() / n),
+            }
+        )
+    diagnostics = pd.DataFrame(rows).set_index("k")
+    sil = diagnostics["silhouette"].to_numpy()
+    best_k = int(diagnostics.index[int(np.argmax(sil))])  # first maximum = smaller k
+    chosen = ks[0] if len(ks) == 1 else best_k
+    k_rule = "given" if len(ks) == 1 else "max silhouette"
+    diagnostics["best"] = diagnostics.index == best_k
+    diagnostics["chosen"] = diagnostics.index == chosen
+
+    # 4. relabel, profile and name the chosen k
+    labels, centers = fits[chosen]
+    r, f, m = (raw[c][population] for c in _RAW)
+    pop = pd.DataFrame({"recency_days": r, "frequency": f, "monetary": m, "label": labels})
+    grouped = pop.groupby("label")
+    med = grouped[list(_RAW)].median().reindex(range(chosen))
+    mean = grouped[list(_RAW)].mean().reindex(range(chosen))
+    size = np.bincount(labels, minlength=chosen)
+    order = np.lexsort(
+        (
+            np.arange(chosen),
+            -size,
+            -mean["monetary"].to_numpy(),
+            med["recency_days"].to_numpy(),
+            -med["frequency"].to_numpy(),
+            -med["monetary"].to_numpy(),
+        )
+    )
+    new_of_old = np.empty(chosen, dtype="int64")
+    new_of_old[order] = np.arange(chosen)
+    cluster = new_of_old[labels]
+    med, mean = med.iloc[order].reset_index(drop=True), mean.iloc[order].reset_index(drop=True)
+    size = size[order]
+    overall = np.median(np.column_stack([r, f, m]), axis=0)
+    recent = med["recency_days"].to_numpy() < overall[0]
+    f_high = med["frequency"].to_numpy() > overall[1]
+    m_high = med["monetary"].to_numpy() > overall[2]
+    names_en, names_zh = _cluster_names(recent, f_high, m_high)
+    revenue = np.bincount(cluster, weights=m, minlength=chosen)
+    total = float(m.sum())
+    profiles = pd.DataFrame(
+        {
+            "name": names_en,
+            "name_zh": names_zh,
+            "n": size,
+            "share": size / n,
+            "revenue": revenue,
+            "revenue_share": revenue / total if total > 0 else np.full(chosen, np.nan),
+            "recency_days_mean": mean["recency_days"].to_numpy(),
+            "recency_days_median": med["recency_days"].to_numpy(),
+            "frequency_mean": mean["frequency"].to_numpy(),
+            "frequency_median": med["frequency"].to_numpy(),
+            "monetary_mean": mean["monetary"].to_numpy(),
+            "monetary_median": med["monetary"].to_numpy(),
+            "recent": recent,
+            "f_high": f_high,
+            "m_high": m_high,
+        },
+        index=pd.RangeIndex(chosen, name="cluster"),
+    )
+    centers_frame = pd.DataFrame(
+        centers[order], columns=feature_cols, index=pd.RangeIndex(chosen, name="cluster")
+    )
+
+    # 5. the per-customer table (input order) and the card
+    table = frame[list(dict.fromkeys([*_RAW, *feature_cols]))].reset_index(drop=True)
+    table.insert(0, id_name, ids.reset_index(drop=True))
+    codes = np.full(len(frame), -1, dtype="int64")
+    codes[population] = cluster
+    table["cluster"] = pd.arrays.IntegerArray(np.maximum(codes, 0), codes < 0)
+    name_en = np.array(names_en, dtype=object)[np.maximum(codes, 0)]
+    name_zh = np.array(names_zh, dtype=object)[np.maximum(codes, 0)]
+    name_en[codes < 0] = None
+    name_zh[codes < 0] = None
+    # text columns: pandas' default string dtype (str in pandas 3, object before)
+    table["cluster_name"] = pd.Series(name_en)
+    table["cluster_name_zh"] = pd.Series(name_zh)
+    table["exclusion"] = pd.Series(reason, dtype=table["cluster_name"].dtype)
+
+    sil_n = sample if sample is not None else n
+    section = {
+        "features": f"{features}: {', '.join(feature_cols)}",
+        "transform": transform,
+        "scale": f"{scale} (ddof = 1)" if scale == "zscore" else f"{scale} (0–1)",
+        "population": n,
+        "exclusions": {
+            **exclusions,
+            "nonpositive": nonpositive if transform != "none" else "not used (transform none)",
+        },
+        "shifts": shifts or "none",
+        "k": chosen,
+        "k rule": (
+            "given"
+            if k_rule == "given"
+            else f"max silhouette over k = {ks[0]}…{ks[-1]} (ties → smaller k)"
+        ),
+        "best k (silhouette)": best_k if len(ks) > 1 else "one k fitted",
+        "seed": seed,
+        "n_init": n_init,
+        "algorithm": "sklearn KMeans (Lloyd, k-means++ starts)",
+        "inertia": float(diagnostics.loc[chosen, "inertia"]),
+        "silhouette": float(diagnostics.loc[chosen, "silhouette"]),
+        "silhouette sample": (
+            f"{sil_n:,} of {n:,} (random_state {seed})" if sample else f"all {n:,}"
+        ),
+        "clusters": dict(zip(names_en, (int(s) for s in size), strict=True)),
+    }
+    card = card.with_section("clustering", section)
+    return ClusterResult(
+        table=table,
+        diagnostics=diagnostics,
+        profiles=profiles,
+        centers=centers_frame,
+        scaled=z,
+        exclusions=exclusions,
+        shifts=shifts,
+        card=card,
+        k=chosen,
+        best_k=best_k,
+        k_rule=k_rule,
+        ks=ks,
+        features=features,
+        transform=transform,
+        scale=scale,
+        ddof=1,
+        seed=seed,
+        n_init=n_init,
+        nonpositive=nonpositive,
+        customer=id_name,
+        n=n,
+        n_excluded=len(frame) - n,
+        silhouette_sample_size=sil_n,
+    )
+
+
+def _count_arg(name: str, value: Any, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise CvlibInputError(f"{name} must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _k_values(k: Any) -> tuple[int, ...]:
+    """The k to fit, ascending and unique (an int, a range or a sequence of ints ≥ 2)."""
+    values = [k] if isinstance(k, int | np.integer) and not isinstance(k, bool) else k
+    try:
+        values = list(values)
+    except TypeError:
+        raise CvlibInputError(
+            f"k must be an integer >= 2 or a range/sequence of them (e.g. range(2, 9)), got {k!r}."
+        ) from None
+    bad = [v for v in values if isinstance(v, bool) or not isinstance(v, int | np.integer)]
+    if not values or bad:
+        raise CvlibInputError(
+            f"k must be an integer >= 2 or a non-empty range/sequence of integers, got {k!r}."
+        )
+    small = [int(v) for v in values if v < 2]
+    if small:
+        raise CvlibInputError(
+            f"k={small[0]} is not possible: K-means needs at least 2 clusters (k >= 2) for the "
+            f"silhouette and the profiles to mean anything; got k={k!r}."
+        )
+    return tuple(sorted({int(v) for v in values}))
+
+
+def _cluster_input(result: Any, customer: Hashable | None) -> tuple[pd.DataFrame, Any, Hashable]:
+    """The customer table, the card to extend (a new one without) and the id column name."""
+    from cvlib.rfm._card import DefinitionCard
+
+    if isinstance(result, pd.DataFrame):
+        frame, card = result, None
+    elif isinstance(getattr(result, "table", None), pd.DataFrame):
+        frame, card = result.table, getattr(result, "card", None)
+        if customer is None:
+            customer = getattr(result, "customer", None)
+    else:
+        raise TypeError(
+            f"cluster_rfm needs an RFM result (with a .table DataFrame) or a DataFrame with "
+            f"columns recency_days, frequency and monetary; got {type(result).__name__}."
+        )
+    if frame.columns.has_duplicates:
+        raise CvlibInputError(
+            f"the table has duplicated column names "
+            f"{_listed(frame.columns[frame.columns.duplicated()])}; rename them."
+        )
+    if frame.shape[0] == 0:
+        raise CvlibInputError("the customer table is empty (0 rows); nothing to cluster.")
+    if customer is None:
+        customer = frame.index.name if frame.index.name is not None else "customer"
+        if customer in frame.columns:
+            raise CvlibInputError(
+                f"pass customer= the id column: the table's index is used as the customer id "
+                f"when customer is not given, but its name {customer!r} is also a column."
+            )
+    else:
+        check_columns_exist(frame, [customer], "customer column")
+    if not isinstance(card, DefinitionCard):
+        card = DefinitionCard("cluster_rfm")
+    return frame, card, customer
+
+
+def _scale(x: pd.DataFrame, scale: str) -> pd.DataFrame:
+    """z-scores (ddof = 1) or min–max per column; a constant column becomes 0 with a warning."""
+    import warnings
+
+    from cvlib._warnings import CvlibWarning
+    from cvlib.standardize import minmax, zscore
+
+    a = x.to_numpy()
+    constant = (a.max(axis=0) - a.min(axis=0)) == 0
+    out = pd.DataFrame(0.0, index=x.index, columns=x.columns)
+    if constant.any():
+        names = [c for c, flag in zip(x.columns, constant, strict=True) if flag]
+        warnings.warn(
+            f"feature(s) {_listed(names)} are constant over the clustered customers, so they "
+            f"cannot separate clusters; they are set to 0 and K-means uses the others.",
+            CvlibWarning,
+            stacklevel=3,
+        )
+    live = [c for c, flag in zip(x.columns, constant, strict=True) if not flag]
+    if live:
+        sub = x[live]
+        scaled = zscore(sub, ddof=1) if scale == "zscore" else minmax(sub, directions="benefit")
+        out[live] = scaled.to_numpy()
+    return out
+
+
+def _cluster_names(
+    recent: np.ndarray, f_high: np.ndarray, m_high: np.ndarray
+) -> tuple[list[str], list[str]]:
+    """cn8 names per cluster (EN, ZH); repeats get " #2", " #3" in cluster order."""
+    en, zh, seen = [], [], {}
+    for pattern in zip(recent.tolist(), f_high.tolist(), m_high.tolist(), strict=True):
+        name_en, name_zh = _CN8[pattern]
+        seen[pattern] = seen.get(pattern, 0) + 1
+        suffix = f" #{seen[pattern]}" if seen[pattern] > 1 else ""
+        en.append(name_en + suffix)
+        zh.append(name_zh + suffix)
+    return en, zh
+
+
+def _fmt_counts(counts: dict[str, int]) -> str:
+    shown = [f"{key} {value:,}" for key, value in counts.items() if value]
+    return ", ".join(shown) if shown else "none"
