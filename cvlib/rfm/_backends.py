@@ -1,0 +1,340 @@
+"""The backend layer of the transaction aggregation: narwhals, plus the few native adapters it needs.
+
+``rfm_table`` and ``btyd_summary`` aggregate a transaction log where it lives (``methods/rfm.md``
+§16): pandas and polars DataFrames, polars LazyFrames, DuckDB relations and PySpark DataFrames all
+go through one narwhals code path (Stage A, lazy), and only the customer table is collected to
+pandas (Stage B). This module holds what narwhals does not cover the same way on every backend:
+
+* wrapping the input (with a clear error for unsupported types and duplicate column names);
+* the local wall-clock time of a tz-aware column in another zone. DuckDB and PySpark keep the zone
+  in the connection/session, not in the data type, and narwhals refuses ``convert_time_zone`` to
+  any other zone there (§16 rule 4); we use the engine's own function instead;
+* pandas ``object`` date columns (mixed time zones, ``datetime.date`` objects), which only pandas
+  can hold;
+* collecting a small result to pandas with one dtype per column (§16 rule 5).
+
+Nothing here mutates the caller's object: every step builds a new (lazy) frame.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from cvlib._validation import CvlibInputError
+
+__all__ = [
+    "SESSION_ZONE_BACKENDS",
+    "Source",
+    "add_local_time_native",
+    "as_datetime_ns",
+    "as_int64",
+    "check_time_zone",
+    "collect_pandas",
+    "examples",
+    "local_time_expr",
+    "normalize_time_types",
+    "object_dates_to_local",
+    "pandas_duplicates",
+    "scalar",
+    "wrap",
+]
+
+#: What ``tx`` may be (for error messages).
+ACCEPTED = (
+    "a pandas or polars DataFrame, a polars LazyFrame, a DuckDB relation or a PySpark DataFrame"
+)
+
+_KIND = {
+    "pandas": "pandas DataFrame",
+    "polars": "polars DataFrame",
+    "pyarrow": "pyarrow Table",
+    "duckdb": "DuckDB relation",
+    "pyspark": "PySpark DataFrame",
+    "pyspark[connect]": "PySpark Connect DataFrame",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The input, wrapped once: a narwhals LazyFrame plus what the card and errors need."""
+
+    frame: nw.LazyFrame  # lazy view of the input (pandas: runs eagerly under the hood)
+    eager: nw.DataFrame | None  # the eager frame (pandas, polars, pyarrow) for row positions
+    backend: str  # narwhals implementation name: "pandas", "polars", "duckdb", "pyspark", ...
+    kind: str  # for the card: "pandas DataFrame", "polars LazyFrame", "DuckDB relation", ...
+    columns: tuple[str, ...]
+    schema: dict[str, Any]  # column -> narwhals dtype
+
+    @property
+    def is_pandas(self) -> bool:
+        return self.backend == "pandas"
+
+
+def wrap(tx: Any) -> Source:
+    """Wrap ``tx`` with narwhals; ``TypeError``/``ValueError`` naming what is wrong otherwise."""
+    if isinstance(tx, pd.DataFrame):
+        if isinstance(tx.columns, pd.MultiIndex):
+            raise TypeError(
+                "tx has MultiIndex columns; flatten them first, e.g. "
+                "tx.columns = ['_'.join(map(str, c)) for c in tx.columns]."
+            )
+        dup = tx.columns[tx.columns.duplicated()].unique()
+        if len(dup):
+            raise CvlibInputError(
+                f"tx has duplicate column names: {', '.join(map(repr, dup))}; cvlib cannot tell "
+                f"which one you mean. Rename them (e.g. tx.columns = [...]) or select one "
+                f"(tx.loc[:, ~tx.columns.duplicated()])."
+            )
+    if isinstance(tx, pd.Series):
+        raise TypeError(f"tx must be {ACCEPTED}, got a pandas Series; use series.to_frame().")
+    try:
+        wrapped = nw.from_native(tx)
+    except TypeError:
+        kind = f"{type(tx).__module__}.{type(tx).__name__}"
+        raise TypeError(f"tx must be {ACCEPTED}, got {kind}.") from None
+    except Exception as exc:  # narwhals' DuplicateError and friends, from other backends
+        raise CvlibInputError(f"tx could not be read: {exc}") from exc
+    if isinstance(wrapped, nw.Series):
+        raise TypeError(f"tx must be {ACCEPTED}, got a Series.")
+    backend = str(wrapped.implementation).lower().replace("implementation.", "")
+    eager = wrapped if isinstance(wrapped, nw.DataFrame) else None
+    if eager is not None:
+        frame = eager.lazy()
+        kind = _KIND.get(backend, f"{backend} DataFrame")
+    else:
+        frame = wrapped
+        kind = _KIND.get(backend, f"{backend} LazyFrame")
+        if backend == "polars":
+            kind = "polars LazyFrame"
+    schema = dict(frame.collect_schema())
+    return Source(frame, eager, backend, kind, tuple(schema), schema)
+
+
+_DUCKDB_TIME_CASTS = {
+    "TIMESTAMP_NS": "TIMESTAMP",
+    "TIMESTAMP_MS": "TIMESTAMP",
+    "TIMESTAMP_S": "TIMESTAMP",
+    "TIMESTAMP WITH TIME ZONE": None,
+    "TIMESTAMPTZ_NS": "TIMESTAMPTZ",
+}
+
+
+def normalize_time_types(source: Source, column: str) -> Source:
+    """DuckDB: cast a nanosecond/millisecond/second timestamp column to TIMESTAMP[TZ] (µs).
+
+    narwhals reports DuckDB's ``TIMESTAMP_NS`` (what a pandas ``datetime64[ns]`` or an Arrow
+    ``timestamp[ns, tz]`` column becomes) as Unknown. Day-level logic needs no more than
+    microseconds, so the column is cast in the relation (the caller's relation is untouched).
+    """
+    if source.backend != "duckdb" or not isinstance(source.schema.get(column), nw.Unknown):
+        return source
+    rel = source.frame.to_native()
+    types = dict(zip(rel.columns, (str(t).upper() for t in rel.types), strict=True))
+    target = _DUCKDB_TIME_CASTS.get(types.get(column, ""))
+    if target is None:
+        return source
+    parts = [
+        f"CAST({_quote(c)} AS {target}) AS {_quote(c)}" if c == column else _quote(c)
+        for c in rel.columns
+    ]
+    frame = nw.from_native(rel.project(", ".join(parts)))
+    schema = dict(frame.collect_schema())
+    return Source(frame, None, source.backend, source.kind, source.columns, schema)
+
+
+def check_time_zone(tz: Any) -> str | None:
+    """Validate an IANA zone name (``"Asia/Shanghai"``, ``"UTC"``); ``None`` passes through."""
+    if tz is None:
+        return None
+    if not isinstance(tz, str):
+        raise TypeError(
+            f"tz must be an IANA time-zone name such as 'Asia/Shanghai' or 'UTC', got "
+            f"{type(tz).__name__} {tz!r}."
+        )
+    try:
+        zoneinfo.ZoneInfo(tz)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise CvlibInputError(
+            f"tz={tz!r} is not a known IANA time zone; use a name such as 'Asia/Shanghai', "
+            f"'Europe/Berlin' or 'UTC' (zoneinfo.available_timezones() lists them)."
+        ) from exc
+    return tz
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def local_time_expr(column: str, data_zone: str, target: str) -> nw.Expr:
+    """The naive wall-clock time in ``target`` of the aware ``column`` (pandas, polars, ...).
+
+    Same zone: drop the zone (the wall clock as stored). Other zone: convert the instants, then
+    drop the zone. Never called on naive columns (narwhals would convert them "as if UTC").
+    """
+    col = nw.col(column)
+    if target == data_zone:
+        return col.dt.replace_time_zone(None)
+    return col.dt.convert_time_zone(target).dt.replace_time_zone(None)
+
+
+#: Backends that keep the zone in the connection/session rather than in the data type.
+SESSION_ZONE_BACKENDS = ("duckdb", "pyspark", "pyspark[connect]", "sqlframe")
+
+
+def add_local_time_native(
+    frame: nw.LazyFrame, backend: str, column: str, data_zone: str, target: str, out: str
+) -> nw.LazyFrame:
+    """Add ``out`` = wall clock in ``target`` of the aware ``column`` on DuckDB / PySpark.
+
+    narwhals reports an aware column of these engines in the connection (session) zone and
+    refuses ``convert_time_zone`` to any other zone (§16 rule 4), so the engine's own function
+    is used. ``target`` was validated against the IANA database, so quoting it is safe.
+    """
+    if target == data_zone:  # the engine's own rendering zone: a plain cast does it
+        return frame.with_columns(nw.col(column).dt.replace_time_zone(None).alias(out))
+    if backend == "duckdb":
+        # DuckDB: timezone(zone, timestamptz) returns the wall clock in `zone` as TIMESTAMP.
+        rel = frame.to_native()
+        sql = f"*, CAST(timezone('{target}', {_quote(column)}) AS TIMESTAMP) AS {_quote(out)}"
+        return nw.from_native(rel.project(sql))
+    # Spark: CAST(ts AS TIMESTAMP_NTZ) is the wall clock in the session zone; convert_timezone
+    # (Spark >= 3.4) moves a wall clock from the session zone to `target`.
+    from pyspark.sql import functions as F
+
+    sdf = frame.to_native()
+    name = column.replace("`", "``")
+    expr = F.expr(f"convert_timezone('{data_zone}', '{target}', CAST(`{name}` AS TIMESTAMP_NTZ))")
+    return nw.from_native(sdf.withColumn(out, expr))
+
+
+_OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)$")
+
+
+def object_dates_to_local(
+    values: pd.Series, tz: str | None, column: str
+) -> tuple[pd.Series, str, str | None]:
+    """A pandas ``object`` date column -> naive local wall-clock datetimes (pandas only).
+
+    Only pandas can hold a column of Python objects: ``datetime.date`` values, or timestamps
+    mixing zones or mixing aware and naive values. Returns the local wall-clock series, the
+    zone source ("argument", "data" or "naive") and the zone. Mixed zones (or aware mixed with naive) without
+    ``tz`` raise ``ValueError`` asking for ``tz=``: cvlib never picks a zone.
+    """
+    try:
+        parsed = pd.to_datetime(values)
+    except (ValueError, TypeError):
+        parsed = None
+    if parsed is not None:
+        zone = getattr(parsed.dt, "tz", None)
+        if zone is None:
+            return parsed, "argument" if tz else "naive", tz
+        target = tz or str(zone)
+        local = parsed.dt.tz_convert(target).dt.tz_localize(None)
+        return local, "argument" if tz else "data", target
+    # Mixed zones or aware mixed with naive. The text form of an aware timestamp ends with its
+    # UTC offset; this is a vectorised test on the (already Python-object) column.
+    text = values.astype("str")
+    aware = text.str.contains(_OFFSET) & values.notna()
+    n_aware, n_naive = int(aware.sum()), int((~aware & values.notna()).sum())
+    if tz is None:
+        what = "aware and naive timestamps" if n_naive else "timestamps with different UTC offsets"
+        raise CvlibInputError(
+            f"column {column!r} mixes {what} ({n_aware:,} aware, {n_naive:,} naive); cvlib does "
+            f"not choose a zone for you. Pass tz='Area/City' (e.g. tz='Asia/Shanghai'): aware "
+            f"values are converted to it and naive values are read as wall-clock time in it."
+        )
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if n_aware:
+        conv = pd.to_datetime(values[aware], utc=True).dt.tz_convert(tz).dt.tz_localize(None)
+        out[aware] = conv.astype("datetime64[ns]")
+    naive = ~aware & values.notna()
+    if n_naive:
+        out[naive] = pd.to_datetime(values[naive]).astype("datetime64[ns]")
+    return out, "argument", tz
+
+
+def collect_pandas(frame: nw.LazyFrame) -> pd.DataFrame:
+    """Collect a (small) aggregated frame to pandas."""
+    out = frame.collect()
+    return out.to_pandas()
+
+
+def as_int64(values: pd.Series) -> np.ndarray:
+    """Counts from any backend as int64 (polars UInt32, DuckDB HUGEINT objects, nullable ints)."""
+    if values.dtype == object or not pd.api.types.is_numeric_dtype(values.dtype):
+        return np.asarray(values.astype("float64").fillna(0), dtype="int64")
+    return values.fillna(0).to_numpy(dtype="int64")
+
+
+def as_datetime_ns(values: pd.Series) -> np.ndarray:
+    """Dates from any backend (datetime64[us], pyarrow timestamps, date objects) as datetime64[ns]."""
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        return values.to_numpy().astype("datetime64[ns]")
+    return pd.to_datetime(values).to_numpy().astype("datetime64[ns]")
+
+
+def scalar(value: Any) -> Any:
+    """A collected scalar as a plain Python value (numpy/Decimal/HUGEINT -> int or float)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def examples(
+    source: Source,
+    frame: nw.LazyFrame,
+    steps: list[dict[str, nw.Expr]],
+    condition: nw.Expr,
+    columns: list[str],
+    n: int = 5,
+) -> str:
+    """Up to ``n`` rows meeting ``condition``, as text for an error message.
+
+    Eager inputs (pandas, polars) give row positions (and pandas index labels), recomputing the
+    derived columns ``steps`` on the input itself; lazy inputs (DuckDB, Spark) have no row order,
+    so their rows (from ``frame``, which has the derived columns) are shown by value.
+    """
+    if source.eager is not None:
+        eager = source.eager.with_row_index("__cvlib_pos")
+        for step in steps:
+            eager = eager.with_columns(**step)
+        positions = eager.filter(condition).head(n)["__cvlib_pos"].to_list()
+        if source.is_pandas:
+            index = nw.to_native(source.eager).index
+            if not index.equals(pd.RangeIndex(len(index))):
+                return ", ".join(f"position {p} (index {scalar(index[p])!r})" for p in positions)
+        return "row position(s) " + ", ".join(map(str, positions))
+    rows = frame.filter(condition).select(columns).head(n).collect().to_pandas()
+    records = rows.to_dict("records")
+    shown = "; ".join(", ".join(f"{k}={scalar(v)!r}" for k, v in r.items()) for r in records)
+    return f"the row(s) with {shown}"
+
+
+def pandas_duplicates(native: pd.DataFrame, columns: list[Any], keys: list[Any]) -> np.ndarray:
+    """Mask of rows identical to an earlier row over ``columns`` (as ``DataFrame.duplicated``).
+
+    Exact, and several times faster than ``duplicated()`` on a wide frame: rows that are equal
+    in every column are equal in the few ``keys`` columns (customer, date, amount), so only rows
+    whose ``keys`` hash (``pd.util.hash_pandas_object``) occurs more than once are compared,
+    exactly and over all ``columns``. Equal values always hash equally, so no duplicate is
+    missed; the exact comparison removes hash collisions.
+    """
+    hashes = pd.util.hash_pandas_object(native[keys], index=False)
+    candidates = hashes.duplicated(keep=False).to_numpy()
+    mask = np.zeros(len(native), dtype=bool)
+    if candidates.any():
+        positions = np.flatnonzero(candidates)
+        exact = native[columns].iloc[positions].duplicated().to_numpy()
+        mask[positions[exact]] = True
+    return mask

@@ -1,0 +1,1049 @@
+"""The preparation pipeline shared by ``rfm_table`` and ``btyd_summary`` (``methods/rfm.md`` §3-§4).
+
+Steps, in this order, each counted for the definition card (口径说明卡):
+
+1. select the named columns and validate their dtypes (§3);
+2. missing customer ids, dates and amounts: drop and count, or raise (§4.1);
+3. exact duplicate rows over **all** columns of the frame as passed: keep, drop or raise (§4.2);
+4. the local calendar date of each row in one stated zone (§4.3);
+5. the window (rows after the analysis date / before the window start; §4.4), then the return and
+   cancellation classification and policy (§4.5);
+6. line items -> orders (or periods) with integer flags precomputed before grouping, so that every
+   ``group_by().agg()`` uses only simple one-column aggregations (§4.6, §16 rule 1).
+
+Everything up to the customer table is a narwhals expression evaluated by the input's own engine
+(Stage A of §16); only small results (one row of statistics, the customer table) are collected.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from cvlib._validation import CvlibInputError, check_choice
+from cvlib.rfm import _backends as be
+
+# Internal column names (prefixed so they cannot meet a user's column by accident).
+C = "__cvlib_customer"
+D = "__cvlib_day"  # local calendar date (naive datetime at midnight)
+T = "__cvlib_time"  # local wall-clock timestamp (naive)
+A = "__cvlib_amount"  # float64 amount
+R = "__cvlib_return"  # 1 = return or cancellation line, else 0
+K = "__cvlib_key"  # order key (order id, day, timestamp or period)
+
+RETURNS = ("net", "exclude", "separate", "raise")
+OCCASIONS = ("purchase", "positive_net", "any")
+MISSING = ("drop", "raise")
+DUPLICATES = ("keep", "drop", "raise")
+
+_ISO_FORMATS = (
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+    (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", "%Y-%m-%dT%H:%M:%S"),
+    (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S"),
+)
+_MAX_RULE = re.compile(r"^max(?:\+(\d+)d)?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The column names and policies of one call (validated by :func:`prepare`)."""
+
+    function: str
+    customer: Any
+    date: Any
+    amount: Any = None
+    quantity: Any = None
+    price: Any = None
+    order: Any = None
+    cancel_col: Any = None
+    cancel_prefix: str | None = None
+    tz: str | None = None
+    date_format: str | None = None
+    returns: str = "net"
+    occasion: str = "purchase"
+    missing: str = "drop"
+    duplicates: str = "keep"
+    amount_required: bool = True
+    need_time: bool = False  # grain="timestamp": keep the local timestamp
+
+
+@dataclass
+class Prepared:
+    """The input after steps 1-4: a lazy frame of kept rows plus counts for the card."""
+
+    source: be.Source
+    options: Options
+    frame: nw.LazyFrame  # kept rows, original columns + C, T, D, A, R
+    steps: list[dict[str, nw.Expr]]  # the derived columns, in order (for error examples)
+    cancel: nw.Expr | None  # cancellation-line flag (cancel_col / cancel_prefix), if any
+    negative: nw.Expr | None  # amount < 0 or quantity < 0
+    zone: str | None
+    zone_source: str  # "argument", "data", "naive"
+    min_day: pd.Timestamp | None
+    max_day: pd.Timestamp | None
+    counts: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    has_amount: bool = True
+    naive_input: bool = False  # the dates carried no zone (naive, dates or strings)
+
+    # ------------------------------------------------------------------ card helpers
+    @property
+    def zone_text(self) -> str:
+        if self.zone_source == "naive":
+            return "naive (dates as recorded)"
+        if self.zone_source == "argument":
+            if self.naive_input:
+                return f"{self.zone} (argument tz=; naive times read as wall-clock time there)"
+            return f"{self.zone} (argument tz=)"
+        return f"{self.zone} (the data's own zone)"
+
+    def columns_used(self) -> list[str]:
+        o = self.options
+        names = [o.customer, o.date, o.amount, o.quantity, o.price, o.order, o.cancel_col]
+        return [str(n) for n in names if n is not None]
+
+    def cancellation_rule(self) -> str:
+        o = self.options
+        parts = []
+        if self.has_amount:
+            parts.append("amount < 0")
+        if o.quantity is not None:  # (with quantity= and price=, amount = quantity x price)
+            parts.append(f"{o.quantity} < 0")
+        if o.cancel_col is not None:
+            parts.append(f"{o.cancel_col} is true")
+        if o.cancel_prefix is not None:
+            parts.append(f"{o.order} starts with {o.cancel_prefix!r}")
+        rule = " or ".join(parts) if parts else "none (no amount, flag or prefix given)"
+        return f"{rule}; amounts keep their recorded sign"
+
+    # ------------------------------------------------------------------ step 5: window
+    def window(
+        self,
+        after: nw.Expr | None,
+        before: nw.Expr | None,
+        extra: list[dict[str, nw.Expr]] | None = None,
+        keep_extra: Sequence[str] = (),
+        distinct_orders: bool = False,
+    ) -> nw.LazyFrame:
+        """Apply the window, classify returns, count; return the in-window rows (few columns).
+
+        ``after`` / ``before`` are conditions on the kept rows (rows after the analysis date /
+        before the window start). The counts go to ``self.counts``; ``returns="raise"`` raises
+        here with the count, the amount and example rows. ``extra``: steps of further derived
+        columns (``keep_extra`` of them are kept). ``distinct_orders``: also count the distinct
+        order ids in the window (``counts["distinct_orders"]``).
+        """
+        frame = self.frame
+        for step in extra or []:
+            frame = frame.with_columns(**step)
+        parts = [~c for c in (after, before) if c is not None]
+        inside: nw.Expr | None = None
+        for part in parts:
+            inside = part if inside is None else inside & part
+
+        def within(cond: nw.Expr) -> nw.Expr:
+            return cond if inside is None else inside & cond
+
+        ret = nw.col(R) == 1
+        exprs: dict[str, nw.Expr] = {
+            "rows_in_window": nw.len() if inside is None else _count(inside)
+        }
+        before_only = None
+        if before is not None:
+            before_only = before if after is None else (~after & before)
+        if after is not None:
+            exprs["rows_after"] = _count(after)
+        if before_only is not None:
+            exprs["rows_before"] = _count(before_only)
+        exprs["return_lines"] = _count(within(ret))
+        if self.has_amount:
+            amt = nw.col(A)
+            if after is not None:
+                exprs["amount_after"] = _sum_if(after, amt)
+            if before_only is not None:
+                exprs["amount_before"] = _sum_if(before_only, amt)
+            exprs["return_amount"] = _sum_if(within(ret), amt)
+            exprs["zero_amount_lines"] = _count(within(amt == 0))
+        if self.cancel is not None:
+            exprs["cancellation_lines"] = _count(within(self.cancel))
+            if self.has_amount:
+                exprs["cancel_lines_positive_amount"] = _count(within(self.cancel & (amt > 0)))
+        if distinct_orders and inside is None:  # same pass; with a window: after filtering
+            exprs["distinct_orders"] = nw.col(K).n_unique().cast(nw.Int64)
+        letter = self._letter_expr()
+        if letter is not None and self.negative is not None:
+            exprs["letter_lines"] = _count(within(letter))
+            exprs["letter_lines_negative"] = _count(within(letter & self.negative))
+        stats = _collect_row(frame.select(**exprs))
+        counts = self.counts
+        counts["rows_after_analysis_date"] = stats.get("rows_after", 0)
+        counts["amount_after_analysis_date"] = stats.get("amount_after", 0.0)
+        counts["rows_before_window"] = stats.get("rows_before", 0)
+        counts["amount_before_window"] = stats.get("amount_before", 0.0)
+        counts["rows_in_window"] = stats["rows_in_window"]
+        counts["return_lines"] = stats["return_lines"]
+        if self.has_amount:
+            counts["return_amount"] = stats["return_amount"]
+            counts["zero_amount_lines"] = stats["zero_amount_lines"]
+        if self.cancel is not None:
+            counts["cancellation_lines"] = stats["cancellation_lines"]
+            pos = stats.get("cancel_lines_positive_amount", 0)
+            counts["cancel_lines_positive_amount"] = pos
+            if pos:
+                self.warnings.append(
+                    f"{pos:,} cancellation line(s) (by {self._cancel_source()}) have a positive "
+                    f"amount; their sign was kept (cvlib never rewrites amounts). Check the "
+                    f"source system: a cancellation usually repeats the line with a negative sign."
+                )
+        if stats.get("letter_lines", 0) and stats.get("letter_lines_negative", 0):
+            self._suggest_prefix(frame, within(letter))
+        if self.options.returns == "raise" and counts["return_lines"]:
+            where = be.examples(
+                self.source,
+                frame,
+                [*self.steps, *(extra or [])],
+                within(ret),
+                [str(self.options.customer), str(self.options.date)]
+                + ([str(self.options.amount)] if self.options.amount is not None else []),
+            )
+            amount = counts.get("return_amount")
+            amount_text = f", amount {amount:,.2f}" if amount is not None else ""
+            span = "window" if self.options.function == "rfm_table" else "observation period"
+            raise CvlibInputError(
+                f'returns="raise": the {span} holds {counts["return_lines"]:,} return or '
+                f"cancellation line(s) ({self.cancellation_rule()}){amount_text}; e.g. {where}. "
+                f'Use returns="net" (subtract them), "exclude" (drop them) or "separate" (report '
+                f"them in their own columns)."
+            )
+        if inside is not None:
+            if counts["rows_after_analysis_date"] or counts["rows_before_window"]:
+                frame = frame.filter(inside)
+            if distinct_orders:
+                n_unique = nw.col(K).n_unique().cast(nw.Int64).alias("distinct_orders")
+                counts["distinct_orders"] = _collect_row(frame.select(n_unique))["distinct_orders"]
+        elif distinct_orders:
+            counts["distinct_orders"] = stats["distinct_orders"]
+        keep = [C, D, R] + ([A] if self.has_amount else [])
+        if self.options.need_time:
+            keep.append(T)
+        if self.options.order is not None:
+            keep.append(K)
+        keep += list(keep_extra)
+        return frame.select(keep)
+
+    def _cancel_source(self) -> str:
+        o = self.options
+        parts = []
+        if o.cancel_col is not None:
+            parts.append(f"column {o.cancel_col!r}")
+        if o.cancel_prefix is not None:
+            parts.append(f"prefix {o.cancel_prefix!r} of {o.order!r}")
+        return " / ".join(parts)
+
+    def _letter_expr(self) -> nw.Expr | None:
+        o = self.options
+        if o.order is None or o.cancel_prefix is not None:
+            return None
+        if not _is_stringlike(self.source.schema[o.order]):
+            return None
+        return _as_string(nw.col(o.order), self.source.schema[o.order]).str.contains(r"^[A-Za-z]")
+
+    def _suggest_prefix(self, frame: nw.LazyFrame, letter: nw.Expr) -> None:
+        """Warn when every line of orders starting with some letter is negative (§4.5)."""
+        o = self.options
+        first = _as_string(nw.col(o.order), self.source.schema[o.order]).str.slice(0, 1)
+        neg = nw.when(self.negative).then(nw.lit(1)).otherwise(nw.lit(0))
+        table = be.collect_pandas(
+            frame.filter(letter)
+            .with_columns(__cvlib_first=first, __cvlib_neg=neg)
+            .group_by("__cvlib_first")
+            .agg(nw.len().alias("n"), nw.col("__cvlib_neg").sum().alias("neg"))
+            .pipe(int_columns, ["n", "neg"])
+        )
+        n = be.as_int64(table["n"])
+        neg_n = be.as_int64(table["neg"])
+        letters = sorted(str(v) for v in table["__cvlib_first"][(n == neg_n) & (n > 0)])
+        if letters:
+            self.warnings.append(
+                f"order ids in {o.order!r} starting with {', '.join(map(repr, letters))} have "
+                f"only negative lines; they look like cancellation invoices. cvlib does not apply "
+                f"a prefix unasked: pass cancel_prefix={letters[0]!r} if that is their meaning."
+            )
+
+
+# ---------------------------------------------------------------------- expression helpers
+def _count(cond: nw.Expr) -> nw.Expr:
+    """Number of rows where ``cond`` is true (null counts as false): a select-context
+    aggregation, Int64 on every engine (DuckDB would otherwise return HUGEINT)."""
+    return cond.cast(nw.Int64).sum().cast(nw.Int64)
+
+
+def int_columns(frame: nw.LazyFrame, names: Sequence[str]) -> nw.LazyFrame:
+    """Cast aggregated counts to Int64 after a group-by (polars UInt32, DuckDB HUGEINT)."""
+    return frame.with_columns(*(nw.col(n).cast(nw.Int64) for n in names))
+
+
+def _sum_if(cond: nw.Expr, values: nw.Expr) -> nw.Expr:
+    return nw.when(cond).then(values).otherwise(nw.lit(0.0, nw.Float64)).sum()
+
+
+def _flag(cond: nw.Expr) -> nw.Expr:
+    """0/1 Int64 column from a boolean condition (null counts as false)."""
+    return nw.when(cond).then(nw.lit(1, nw.Int64)).otherwise(nw.lit(0, nw.Int64))
+
+
+def _is_stringlike(dtype: Any) -> bool:
+    return isinstance(dtype, nw.String | nw.Categorical | nw.Enum | nw.Object)
+
+
+def _as_string(expr: nw.Expr, dtype: Any) -> nw.Expr:
+    return expr.cast(nw.String) if isinstance(dtype, nw.Categorical | nw.Enum) else expr
+
+
+def _collect_row(frame: nw.LazyFrame) -> dict[str, Any]:
+    """Collect a one-row statistics frame as plain Python numbers (sums of nothing -> 0)."""
+    row = be.collect_pandas(frame).iloc[0].to_dict()
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        value = be.scalar(value)
+        if key.startswith(("amount", "return_amount")):
+            out[key] = 0.0 if value is None else float(value)
+        elif isinstance(value, pd.Timestamp | _dt.datetime | _dt.date) or value is None:
+            out[key] = value
+        else:
+            out[key] = int(value)
+    return out
+
+
+# ---------------------------------------------------------------------- step 1: columns
+def _check_columns(source: be.Source, options: Options) -> None:
+    roles = {
+        "customer": options.customer,
+        "date": options.date,
+        "amount": options.amount,
+        "quantity": options.quantity,
+        "price": options.price,
+        "order": options.order,
+        "cancel_col": options.cancel_col,
+    }
+    given = {role: name for role, name in roles.items() if name is not None}
+    missing = [f"{role}={name!r}" for role, name in given.items() if name not in source.schema]
+    if missing:
+        raise KeyError(
+            f"column(s) not found in tx: {', '.join(missing)}; available columns: "
+            f"{', '.join(map(repr, source.columns))}."
+        )
+    seen: dict[Any, str] = {}
+    for role, name in given.items():
+        if name in seen:
+            raise CvlibInputError(
+                f"column {name!r} is given both as {seen[name]}= and as {role}=; each role needs "
+                f"its own column."
+            )
+        seen[name] = role
+    clash = [n for n in source.columns if str(n).startswith("__cvlib_")]
+    if clash:
+        raise CvlibInputError(
+            f"column names starting with '__cvlib_' are reserved for cvlib's internal columns; "
+            f"rename {', '.join(map(repr, clash))}."
+        )
+
+
+def _first_values(source: be.Source, column: Any, n: int = 5) -> list[Any]:
+    rows = source.frame.select(nw.col(column)).filter(~nw.col(column).is_null()).head(n)
+    return be.collect_pandas(rows)[column].tolist()
+
+
+def _check_numeric(source: be.Source, column: Any, role: str) -> None:
+    dtype = source.schema[column]
+    if dtype.is_numeric() and not isinstance(dtype, nw.Boolean):
+        return
+    values = _first_values(source, column)
+    if source.is_pandas and isinstance(dtype, nw.Object):
+        native = nw.to_native(source.eager)[column]
+        bad = native[pd.to_numeric(native, errors="coerce").isna() & native.notna()]
+        values = bad.head(5).tolist() or values
+    shown = ", ".join(map(repr, values)) if values else "no non-null values"
+    what = "boolean" if isinstance(dtype, nw.Boolean) else f"not numeric (dtype {dtype})"
+    raise TypeError(
+        f"{role} column {column!r} is {what}; first values: {shown}. cvlib never converts "
+        f"amounts through text: convert the column to a number type yourself (e.g. "
+        f"pd.to_numeric after fixing the text, or .cast(pl.Float64)) and pass it again."
+    )
+
+
+def _check_dtypes(source: be.Source, options: Options) -> str:
+    """Validate the dtypes (§3); returns the kind of the date column."""
+    if options.amount is not None:
+        _check_numeric(source, options.amount, "amount")
+    for role in ("quantity", "price"):
+        name = getattr(options, role)
+        if name is not None:
+            _check_numeric(source, name, role)
+    cdtype = source.schema[options.customer]
+    if isinstance(cdtype, nw.List | nw.Array | nw.Struct):
+        raise TypeError(
+            f"customer column {options.customer!r} holds nested values ({cdtype}); pass a column "
+            f"of scalar ids (int, string or categorical)."
+        )
+    if options.cancel_col is not None:
+        fdtype = source.schema[options.cancel_col]
+        if not isinstance(fdtype, nw.Boolean):
+            raise TypeError(
+                f"cancel_col {options.cancel_col!r} must be boolean (True = cancellation line), "
+                f"got dtype {fdtype}; e.g. pass tx.assign(is_cancel=tx[...] == 'C')."
+            )
+    if options.cancel_prefix is not None:
+        if options.order is None:
+            raise CvlibInputError(
+                f"cancel_prefix={options.cancel_prefix!r} needs order= (the column whose ids "
+                f"carry the prefix)."
+            )
+        if not isinstance(options.cancel_prefix, str) or not options.cancel_prefix:
+            raise CvlibInputError(
+                f"cancel_prefix must be a non-empty string such as 'C', got "
+                f"{options.cancel_prefix!r}."
+            )
+        if not _is_stringlike(source.schema[options.order]):
+            raise TypeError(
+                f"cancel_prefix={options.cancel_prefix!r} needs a string order column; "
+                f"{options.order!r} has dtype {source.schema[options.order]}, whose ids cannot "
+                f"start with a letter. Drop cancel_prefix or use cancel_col=."
+            )
+    ddtype = source.schema[options.date]
+    if isinstance(ddtype, nw.Datetime):
+        return "aware" if ddtype.time_zone else "naive"
+    if isinstance(ddtype, nw.Date):
+        return "date"
+    if isinstance(ddtype, nw.String):
+        return "string"
+    if isinstance(ddtype, nw.Object) and source.is_pandas:
+        native = nw.to_native(source.eager)[options.date]
+        inferred = pd.api.types.infer_dtype(native, skipna=True)
+        if inferred == "string":
+            return "string"
+        if inferred in ("date", "datetime", "datetime64", "empty"):
+            return "object"
+        if inferred in ("integer", "mixed-integer"):
+            ddtype = "integer values in an object column"
+        else:
+            raise TypeError(
+                f"date column {options.date!r} is an object column holding {inferred} values; "
+                f"pass datetimes, dates or ISO 8601 strings (or strings with date_format=)."
+            )
+    if isinstance(ddtype, str) or (hasattr(ddtype, "is_integer") and ddtype.is_integer()):
+        raise TypeError(
+            f"date column {options.date!r} holds integers ({ddtype}); cvlib does not guess "
+            f"whether 19970101 is a date or a number. Cast it to string and pass "
+            f'date_format="%Y%m%d" (e.g. tx.assign({options.date}=tx[{options.date!r}]'
+            f".astype(str)))."
+        )
+    raise TypeError(
+        f"date column {options.date!r} has dtype {ddtype}; pass datetimes (naive or tz-aware), "
+        f"dates, or strings with date_format= (or strict ISO 8601 'YYYY-MM-DD')."
+    )
+
+
+def _string_format(source: be.Source, column: Any) -> str:
+    """The strict ISO 8601 format all non-null strings follow; ValueError otherwise (§3)."""
+    col = nw.col(column)
+    exprs = {"n": _count(~col.is_null())}
+    for i, (pattern, _) in enumerate(_ISO_FORMATS):
+        exprs[f"f{i}"] = _count(col.str.contains(pattern))
+    stats = _collect_row(source.frame.select(**exprs))
+    if stats["n"] == 0:
+        return _ISO_FORMATS[0][1]
+    for i, (_, fmt) in enumerate(_ISO_FORMATS):
+        if stats[f"f{i}"] == stats["n"]:
+            return fmt
+    any_iso = col.str.contains(_ISO_FORMATS[0][0])
+    for pattern, _ in _ISO_FORMATS[1:]:
+        any_iso = any_iso | col.str.contains(pattern)
+    bad = (
+        source.frame.select(col)
+        .filter(~col.is_null() & ~any_iso)
+        .head(3)
+        .collect()
+        .to_pandas()[column]
+        .tolist()
+    )
+    example = ", ".join(map(repr, bad)) if bad else "values in more than one ISO form"
+    hint = "%d/%m/%Y"
+    if bad and all(re.fullmatch(r"\d{8}", str(v)) for v in bad):
+        hint = "%Y%m%d"
+    raise CvlibInputError(
+        f"ambiguous date format in column {column!r} (e.g. {example}); cvlib reads strings "
+        f"only in strict ISO 8601 (YYYY-MM-DD, optionally with 'T'/' ' HH:MM:SS) and never "
+        f'guesses dd/mm vs mm/dd. Pass date_format=, e.g. date_format="{hint}".'
+    )
+
+
+# ---------------------------------------------------------------------- analysis dates
+def parse_day(value: Any, name: str, zone: str | None) -> pd.Timestamp:
+    """A calendar date (naive midnight) from an ISO string, date or datetime (§4.4).
+
+    A naive datetime is a wall-clock time in the analysis zone (its date is taken); an aware one
+    is converted to the zone first. With no zone (naive data and ``tz=None``) an aware value
+    cannot be placed on the data's calendar, so it is an error (never compare naive with aware).
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if _ISO_DAY.match(text):
+            try:
+                return pd.Timestamp(_dt.date.fromisoformat(text))
+            except ValueError as exc:
+                raise CvlibInputError(f"{name}={value!r} is not a valid date: {exc}.") from exc
+        try:
+            value = _dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise CvlibInputError(
+                f"{name}={value!r} is not an ISO date; use 'YYYY-MM-DD' (e.g. '1998-07-01'), a "
+                f"datetime.date or a pd.Timestamp."
+            ) from exc
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, _dt.datetime):  # includes pd.Timestamp
+        stamp = pd.Timestamp(value)
+        if stamp is pd.NaT:
+            raise CvlibInputError(f"{name} is NaT; pass a date.")
+        if stamp.tzinfo is not None:
+            if zone is None:
+                raise CvlibInputError(
+                    f"{name}={value!r} is tz-aware but the dates are naive and tz=None, so cvlib "
+                    f"cannot place it on their calendar. Pass tz= (the zone the dates were "
+                    f"recorded in) or a naive date."
+                )
+            stamp = stamp.tz_convert(zone).tz_localize(None)
+        return stamp.normalize()
+    if isinstance(value, _dt.date):
+        return pd.Timestamp(value)
+    raise TypeError(
+        f"{name} must be an ISO date string, datetime.date, datetime or pd.Timestamp, got "
+        f"{type(value).__name__} {value!r}."
+    )
+
+
+def resolve_reference(
+    value: Any, name: str, max_day: pd.Timestamp, zone: str | None
+) -> tuple[pd.Timestamp, str]:
+    """``"max"``, ``"max+Nd"`` or an explicit date -> (date, rule text for the card)."""
+    if isinstance(value, str) and value.strip().startswith("max"):
+        match = _MAX_RULE.match(value.strip())
+        if match is None:
+            raise CvlibInputError(
+                f"{name}={value!r} is not a rule cvlib knows; use 'max' (the last transaction "
+                f"date), 'max+1d', 'max+Nd', or a date such as '1998-07-01'."
+            )
+        days = int(match.group(1) or 0)
+        return max_day + pd.Timedelta(days=days), value.strip()
+    return parse_day(value, name, zone), "given"
+
+
+# ---------------------------------------------------------------------- steps 1-4
+def prepare(tx: Any, options: Options) -> Prepared:
+    """Steps 1-4 of §4: validated, local-dated rows without missing values (and duplicates)."""
+    check_choice("returns", options.returns, RETURNS)
+    check_choice("occasion", options.occasion, OCCASIONS)
+    check_choice("missing", options.missing, MISSING)
+    check_choice("duplicates", options.duplicates, DUPLICATES)
+    tz = be.check_time_zone(options.tz)
+    if options.date_format is not None and not isinstance(options.date_format, str):
+        raise TypeError(
+            f"date_format must be a strptime format string such as '%Y%m%d', got "
+            f"{options.date_format!r}."
+        )
+    if options.amount is not None and options.price is not None:
+        raise CvlibInputError(
+            "pass either amount= or quantity= and price= (amount = quantity x price), not "
+            "amount= and price=; quantity= may accompany amount= to flag return lines."
+        )
+    if options.amount is None and options.amount_required:
+        if options.quantity is None or options.price is None:
+            raise CvlibInputError(
+                "rfm_table needs the amount of each line: pass amount= (a numeric column), or "
+                "quantity= and price= (amount = quantity x price)."
+            )
+    source = be.wrap(tx)
+    _check_columns(source, options)
+    source = be.normalize_time_types(source, options.date)
+    date_kind = _check_dtypes(source, options)
+    if options.date_format is not None and date_kind != "string":
+        raise CvlibInputError(
+            f"date_format={options.date_format!r} applies to string dates only; column "
+            f"{options.date!r} is already {source.schema[options.date]}. Drop date_format."
+        )
+
+    # ---- step 4 first as an expression: the local wall-clock time of each row (§4.3)
+    frame = source.frame
+    schema = source.schema
+    zone: str | None
+    local: nw.Expr | None
+    naive_input = date_kind in ("naive", "date", "string")
+    if date_kind == "aware":
+        data_zone = schema[options.date].time_zone
+        zone = tz or data_zone
+        zone_source = "argument" if tz else "data"
+        if source.backend in be.SESSION_ZONE_BACKENDS:
+            frame = be.add_local_time_native(
+                frame, source.backend, options.date, data_zone, zone, T
+            )
+            local = None
+        else:
+            local = be.local_time_expr(options.date, data_zone, zone)
+    elif date_kind == "object":
+        native = nw.to_native(source.eager)
+        local_values, zone_source, zone = be.object_dates_to_local(
+            native[options.date], tz, options.date
+        )
+        augmented = native.assign(**{T: local_values})
+        eager = nw.from_native(augmented, eager_only=True)
+        source = replace(source, eager=eager, frame=eager.lazy())
+        frame = source.frame
+        local = None
+    else:
+        zone = tz
+        zone_source = "argument" if tz else "naive"
+        col = nw.col(options.date)
+        if date_kind == "date":
+            local = col.cast(nw.Datetime("us"))
+        elif date_kind == "string":
+            fmt = options.date_format or _string_format(source, options.date)
+            local = col.str.to_datetime(format=fmt)
+        else:
+            local = col
+
+    # ---- the derived columns
+    customer = nw.col(options.customer)
+    cdtype = schema[options.customer]
+    miss_c = customer.is_null()
+    if cdtype.is_float():
+        miss_c = miss_c | customer.is_nan()
+    if _is_stringlike(cdtype):  # (categoricals compare with a literal without a cast)
+        miss_c = miss_c | (customer == "")
+    has_amount = options.amount is not None or options.quantity is not None
+    if options.amount is not None:
+        amount = nw.col(options.amount).cast(nw.Float64)
+    elif options.quantity is not None and options.price is not None:
+        amount = nw.col(options.quantity).cast(nw.Float64) * nw.col(options.price).cast(nw.Float64)
+    else:
+        amount = None
+        has_amount = False
+    cancel = None
+    if options.cancel_col is not None:
+        cancel = nw.col(options.cancel_col).fill_null(False)
+    if options.cancel_prefix is not None:
+        ordcol = _as_string(nw.col(options.order), schema[options.order])
+        pref = ordcol.str.starts_with(options.cancel_prefix).fill_null(False)
+        cancel = pref if cancel is None else (cancel | pref)
+    negative = None
+    if amount is not None:
+        negative = nw.col(A) < 0
+    if options.quantity is not None:  # amount < 0 or quantity < 0 (§4.5)
+        qneg = nw.col(options.quantity) < 0
+        negative = qneg if negative is None else (negative | qneg)
+    is_return = negative
+    if cancel is not None:
+        is_return = cancel if is_return is None else (is_return | cancel)
+
+    first: dict[str, nw.Expr] = {}
+    if local is not None:
+        first[T] = local
+    first[C] = customer
+    if amount is not None:
+        first[A] = amount
+    second: dict[str, nw.Expr] = {D: nw.col(T).dt.truncate("1d")}
+    second[R] = _flag(is_return) if is_return is not None else nw.lit(0, nw.Int64)
+    if options.order is not None:
+        second[K] = nw.col(options.order)
+    steps = [first, second]
+    try:
+        for step in steps:
+            frame = frame.with_columns(**step)
+        miss_d = nw.col(D).is_null()
+        exprs: dict[str, nw.Expr] = {
+            "rows_input": nw.len(),
+            "rows_missing_customer": _count(miss_c),
+            "rows_missing_date": _count(miss_d),
+        }
+        valid = ~miss_c & ~miss_d
+        if amount is not None:
+            a = nw.col(A)
+            miss_a = a.is_null() | a.is_nan()
+            ok_a = ~miss_a & (a.abs() != math.inf)  # ±inf raises below; keep the sums finite
+            valid = valid & ok_a
+            exprs["rows_missing_amount"] = _count(miss_a)
+            exprs["rows_infinite_amount"] = _count(a.abs() == math.inf)
+            exprs["amount_input"] = _sum_if(ok_a, a)
+            exprs["amount_missing_customer"] = _sum_if(miss_c & ok_a, a)
+            exprs["amount_missing_date"] = _sum_if(~miss_c & miss_d & ok_a, a)
+            exprs["amount_valid"] = _sum_if(valid, a)
+        exprs["rows_valid"] = _count(valid)
+        exprs["min_day"] = nw.when(valid).then(nw.col(D)).min()
+        exprs["max_day"] = nw.when(valid).then(nw.col(D)).max()
+        stats = _collect_row(frame.select(**exprs))
+    except (CvlibInputError, TypeError, KeyError):
+        raise
+    except Exception as exc:
+        if date_kind != "string":
+            raise
+        raise CvlibInputError(
+            f"column {options.date!r} could not be parsed with date_format="
+            f"{options.date_format or fmt!r}: {str(exc).splitlines()[0].rstrip('.')}. Check "
+            f"the format (strptime codes, e.g. '%Y%m%d' or '%d/%m/%Y') against the values."
+        ) from exc
+
+    prepared = Prepared(
+        source=source,
+        options=options,
+        frame=frame,
+        steps=steps,
+        cancel=cancel,
+        negative=negative,
+        zone=zone,
+        zone_source=zone_source,
+        min_day=_as_day(stats["min_day"]),
+        max_day=_as_day(stats["max_day"]),
+        has_amount=has_amount,
+        naive_input=naive_input,
+    )
+    counts = prepared.counts
+    for key in ("rows_input", "rows_missing_customer", "rows_missing_date"):
+        counts[key] = stats[key]
+    counts["rows_missing_amount"] = stats.get("rows_missing_amount", 0)
+    if amount is not None:
+        if stats["rows_infinite_amount"]:
+            where = be.examples(
+                source,
+                frame,
+                steps,
+                nw.col(A).abs() == math.inf,
+                [str(options.customer), str(options.date)],
+                n=1,
+            )
+            raise CvlibInputError(
+                f"amount column {options.amount or f'{options.quantity} x {options.price}'!r} "
+                f"holds {stats['rows_infinite_amount']:,} infinite value(s), first at {where}; "
+                f"replace them (e.g. a division by zero upstream) with a number, or with NaN to "
+                f"have the row counted as missing."
+            )
+        for key in (
+            "amount_input",
+            "amount_missing_customer",
+            "amount_missing_date",
+            "amount_valid",
+        ):
+            counts[key] = stats[key]
+    counts["rows_valid"] = stats["rows_valid"]
+    if cdtype.is_float():
+        counts["customer_id_note"] = (
+            f"customer ids are float ({cdtype}), kept as given; consider casting them to an "
+            f"integer or string type"
+        )
+
+    # ---- step 2: missing values (§4.1)
+    n_missing = counts["rows_input"] - counts["rows_valid"]
+    if n_missing:
+        detail = (
+            f"customer id {counts['rows_missing_customer']:,} (amount "
+            f"{counts.get('amount_missing_customer', 0.0):,.2f}), date "
+            f"{counts['rows_missing_date']:,}, amount {counts['rows_missing_amount']:,}"
+        )
+        if options.missing == "raise":
+            raise CvlibInputError(
+                f'missing="raise": {n_missing:,} of {counts["rows_input"]:,} rows have a missing '
+                f'value (rows missing {detail}). Fill or drop them, or pass missing="drop" to '
+                f"drop and report them on the card."
+            )
+        prepared.warnings.append(
+            f"dropped {n_missing:,} row(s) with a missing value (rows missing {detail}; empty "
+            f"strings count as missing ids); see the card's counts."
+        )
+        prepared.frame = frame = frame.filter(valid)
+
+    # ---- step 3: exact duplicates over all columns of the frame as passed (§4.2)
+    original = list(source.columns)
+    dup_mask = None
+    if source.is_pandas:
+        # pandas: hash first, compare exactly only the rows whose hash repeats (same result as
+        # the generic path below, about twice as fast; see _backends.pandas_duplicates)
+        native = nw.to_native(frame)
+        keys = [
+            c
+            for c in (
+                options.customer,
+                options.date,
+                options.amount,
+                options.quantity,
+                options.price,
+            )
+            if c is not None
+        ]
+        dup_mask = be.pandas_duplicates(native, original, keys)
+        dup_rows = int(dup_mask.sum())
+        if amount is not None:
+            values = native[A].to_numpy(dtype="float64", na_value=np.nan)
+            counts["duplicate_amount"] = float(values[dup_mask].sum()) if dup_rows else 0.0
+    else:
+        dup_stats = {"n": nw.len()}
+        if amount is not None:
+            # the amount of the distinct rows, from the original columns (the derived ones are
+            # functions of them, so distinct over the original columns is distinct over all)
+            dup_stats["amount"] = amount.sum()
+        ustats = _collect_row(frame.select(original).unique().select(**dup_stats))
+        dup_rows = counts["rows_valid"] - ustats["n"]
+        if amount is not None:
+            counts["duplicate_amount"] = counts["amount_valid"] - ustats["amount"]
+    counts["duplicate_rows"] = dup_rows
+    counts["duplicate_action"] = {"keep": "kept", "drop": "dropped", "raise": "raised"}[
+        options.duplicates
+    ]
+    if dup_rows:
+        amount_text = f", amount {counts['duplicate_amount']:,.2f}" if amount is not None else ""
+        if options.duplicates == "raise":
+            raise CvlibInputError(
+                f'duplicates="raise": {dup_rows:,} row(s) are exact duplicates of an earlier row '
+                f"over all {len(original)} columns{amount_text}. Identical line items can be "
+                f'legitimate (two identical items in one basket): pass duplicates="keep" to keep '
+                f'and report them, or "drop" to drop them.'
+            )
+        if options.duplicates == "drop":
+            if dup_mask is not None:
+                kept = nw.to_native(frame)[~dup_mask]
+                prepared.frame = nw.from_native(kept, eager_only=True).lazy()
+            else:
+                prepared.frame = frame.unique(subset=original)
+            prepared.warnings.append(
+                f"dropped {dup_rows:,} exact duplicate row(s){amount_text} (identical in all "
+                f"{len(original)} columns); see the card."
+            )
+        else:
+            prepared.warnings.append(
+                f"kept {dup_rows:,} exact duplicate row(s){amount_text} (identical in all "
+                f"{len(original)} columns); identical line items can be legitimate. Pass "
+                f'duplicates="drop" if they are double-loaded rows.'
+            )
+    if options.duplicates != "drop":
+        counts["amount_duplicates_dropped"] = 0.0
+    else:
+        counts["amount_duplicates_dropped"] = counts.get("duplicate_amount", 0.0)
+    return prepared
+
+
+def _as_day(value: Any) -> pd.Timestamp | None:
+    if value is None or value is pd.NaT:
+        return None
+    return pd.Timestamp(value).normalize()
+
+
+def no_rows_error(prepared: Prepared, what: str) -> CvlibInputError:
+    """``ValueError`` for an empty result, with the card's row counts (§3)."""
+    c = prepared.counts
+    keys = (
+        "rows_input",
+        "rows_missing_customer",
+        "rows_missing_date",
+        "rows_missing_amount",
+        "duplicate_rows",
+        "rows_after_analysis_date",
+        "rows_before_window",
+        "rows_in_window",
+        "return_lines",
+    )
+    text = ", ".join(f"{k} {c[k]:,}" for k in keys if k in c)
+    return CvlibInputError(
+        f"no rows left after the preparation steps ({what}); counts: {text}. Check the column "
+        f"names, the analysis date / window and the policies."
+    )
+
+
+# ---------------------------------------------------------------------- step 6: grain
+def order_level(
+    frame: nw.LazyFrame,
+    key: Sequence[str] | None,
+    returns: str,
+    amount: bool,
+    dates: bool = True,
+) -> nw.LazyFrame:
+    """Line items -> orders (or periods): one row per (customer, key) with integer flags.
+
+    Columns: ``C``, the key, ``first_day``/``last_day`` (earliest/latest local date of the
+    order's included lines; with ``dates``), ``n_lines``, ``n_purchase`` (non-return lines),
+    ``n_return``, ``amount`` (Σ included amounts: all lines under "net", purchase lines
+    otherwise) and ``return_amount``. ``key=None``: every row is an order (``grain="row"``).
+    Every aggregation is a simple one-column one (§16 rule 1): the conditional values are
+    computed as columns first.
+    """
+    purchase = nw.col(R) == 0
+    rows: dict[str, nw.Expr] = {}
+    if dates:
+        rows["first_day"] = nw.col(D) if returns == "net" else nw.when(purchase).then(nw.col(D))
+    rows["n_purchase"] = nw.lit(1, nw.Int64) - nw.col(R)
+    rows["n_return"] = nw.col(R)
+    if amount:
+        if returns == "net":
+            rows["amount"] = nw.col(A)
+        else:  # "exclude" / "separate": return lines carry no purchase amount
+            rows["amount"] = nw.when(purchase).then(nw.col(A)).otherwise(nw.lit(0.0))
+        rows["return_amount"] = nw.when(nw.col(R) == 1).then(nw.col(A)).otherwise(nw.lit(0.0))
+    if key is None:
+        out = frame.select(C, **rows, n_lines=nw.lit(1, nw.Int64))
+        return out.with_columns(last_day=nw.col("first_day")) if dates else out
+    out = frame.with_columns(**rows)
+    aggs = [
+        nw.col("n_purchase").sum(),
+        nw.col("n_return").sum(),
+        nw.len().alias("n_lines"),
+    ]
+    if dates:
+        aggs += [nw.col("first_day").min(), nw.col("first_day").max().alias("last_day")]
+    if amount:
+        aggs += [nw.col("amount").sum(), nw.col("return_amount").sum()]
+    out = out.group_by(C, *key).agg(*aggs)
+    return int_columns(out, ["n_purchase", "n_return", "n_lines"])
+
+
+def occasion_flags(
+    orders: nw.LazyFrame, occasion: str, returns: str, amount: bool, day: str = "first_day"
+) -> nw.LazyFrame:
+    """Add ``formed`` (the order exists), ``occ`` (a purchase occasion, §4.6) and ``occ_day``.
+
+    ``formed``: under "exclude"/"separate" an order of return lines only does not exist.
+    ``occ``: "purchase" = ≥1 non-return line; "positive_net" = net amount > 0; "any" = formed.
+    ``occ_day``: the order's date (``day``) if it is an occasion, else null.
+    """
+    has_purchase = nw.col("n_purchase") > 0
+    formed = has_purchase if returns in ("exclude", "separate") else None
+    if occasion == "purchase":
+        occ = has_purchase
+    elif occasion == "positive_net":
+        if not amount:
+            raise CvlibInputError(
+                'occasion="positive_net" needs amount= (the net amount of each order); use '
+                'occasion="purchase" or "any".'
+            )
+        occ = nw.col("amount") > 0 if formed is None else formed & (nw.col("amount") > 0)
+    else:  # "any"
+        occ = formed
+    cols = {
+        "formed": _flag(formed) if formed is not None else nw.lit(1, nw.Int64),
+        "occ": _flag(occ) if occ is not None else nw.lit(1, nw.Int64),
+        "occ_day": nw.when(occ).then(nw.col(day)) if occ is not None else nw.col(day),
+        "return_only": _flag(~has_purchase),
+    }
+    if day == "first_day":
+        spans = nw.col("last_day") > nw.col("first_day")
+        cols["spanning"] = _flag(spans if formed is None else formed & spans)
+    return orders.with_columns(**cols)
+
+
+# ---------------------------------------------------------------------- card sections
+def card_header(prepared: Prepared, function: str) -> dict[str, Any]:
+    from cvlib import __version__
+
+    return {
+        "function": function,
+        "cvlib_version": __version__,
+        "input": prepared.source.kind,
+        "input_rows": prepared.counts["rows_input"],
+        "columns_used": prepared.columns_used(),
+    }
+
+
+def card_policies(prepared: Prepared) -> dict[str, Any]:
+    o = prepared.options
+    return {
+        "returns": o.returns,
+        "return_rule": prepared.cancellation_rule(),
+        "cancel_prefix": o.cancel_prefix,
+        "cancel_col": None if o.cancel_col is None else str(o.cancel_col),
+        "missing": f"{o.missing} (null or NaN ids, dates, amounts; empty-string ids)",
+        "duplicates": f"{o.duplicates} (exact duplicates over all columns of the frame as passed)",
+    }
+
+
+def card_counts(prepared: Prepared) -> dict[str, Any]:
+    """The counts shared by both functions (rows and amounts lost or flagged on the way)."""
+    c = prepared.counts
+    out: dict[str, Any] = {
+        "rows_input": c["rows_input"],
+        "rows_missing_customer": c["rows_missing_customer"],
+        "amount_missing_customer": c.get("amount_missing_customer"),
+        "rows_missing_date": c["rows_missing_date"],
+        "amount_missing_date": c.get("amount_missing_date"),
+        "rows_missing_amount": c["rows_missing_amount"],
+        "duplicate_rows": c["duplicate_rows"],
+        "duplicate_amount": c.get("duplicate_amount"),
+        "duplicate_action": c["duplicate_action"],
+        "rows_after_analysis_date": c.get("rows_after_analysis_date", 0),
+        "amount_after_analysis_date": c.get("amount_after_analysis_date"),
+        "rows_before_window": c.get("rows_before_window", 0),
+        "amount_before_window": c.get("amount_before_window"),
+        "rows_in_window": c.get("rows_in_window"),
+        "return_lines": c.get("return_lines", 0),
+        "return_amount": c.get("return_amount"),
+        "cancellation_lines": c.get("cancellation_lines", 0),
+        "cancel_lines_positive_amount": c.get("cancel_lines_positive_amount", 0),
+        "zero_amount_lines": c.get("zero_amount_lines"),
+    }
+    if prepared.options.function == "btyd_summary":  # cut by period, no window start (§6.1)
+        out = {
+            k.replace("analysis_date", "observation_end"): v
+            for k, v in out.items()
+            if "before_window" not in k
+        }
+    if not prepared.has_amount:
+        out = {k: v for k, v in out.items() if "amount" not in k or k == "rows_missing_amount"}
+    if "customer_id_note" in c:
+        out["customer_id_note"] = c["customer_id_note"]
+    return out
+
+
+def reconciliation(
+    prepared: Prepared, parts: dict[str, float], extra: dict[str, float]
+) -> dict[str, Any]:
+    """Σ input amount = Σ of the table's amount ``parts`` + the listed exclusions (§4.7), ✓/✗.
+
+    ``parts``: e.g. ``{"monetary": Σ M}`` (plus ``"return_amount"`` under ``"separate"``);
+    ``extra``: exclusions beyond the preparation steps (returns excluded, ...).
+    """
+    c = prepared.counts
+    excluded = {
+        "missing_customer": c.get("amount_missing_customer", 0.0),
+        "missing_date": c.get("amount_missing_date", 0.0),
+        "duplicates_dropped": c.get("amount_duplicates_dropped", 0.0),
+        "after_analysis_date": c.get("amount_after_analysis_date", 0.0),
+        "before_window": c.get("amount_before_window", 0.0),
+        **extra,
+    }
+    if prepared.options.function == "btyd_summary":
+        excluded["after_observation_end"] = excluded.pop("after_analysis_date")
+        excluded.pop("before_window")
+    total_excluded = float(sum(excluded.values()))
+    lhs = float(c["amount_input"])
+    kept = float(sum(parts.values()))
+    rhs = kept + total_excluded
+    scale = max(
+        abs(lhs), sum(abs(v) for v in parts.values()), sum(abs(v) for v in excluded.values()), 1.0
+    )
+    holds = abs(lhs - rhs) <= 1e-9 * scale
+    terms = " + ".join(f"{name} {value:,.2f}" for name, value in parts.items())
+    return {
+        "input_amount": lhs,
+        **{name: float(value) for name, value in parts.items()},
+        "excluded": excluded,
+        "excluded_total": total_excluded,
+        "difference": lhs - rhs,
+        "holds": holds,
+        "check": (
+            f"input {lhs:,.2f} = {terms} + excluded {total_excluded:,.2f} {'✓' if holds else '✗'}"
+        ),
+    }
