@@ -68,6 +68,27 @@ def test_notebook_01_reproduces_the_published_segments(report_01):
     assert "高价值客户" in text and "低价值客户" in text and "中间客户" in text
 
 
+@pytest.fixture(scope="module")
+def report_02(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return render("02_rfm_segmentation", {"quick": True}, out=out, tag="test")
+
+
+def test_notebook_02_renders_the_card_segments_and_clusters_on_cdnow(report_02):
+    html = Path(report_02.html).read_text(encoding="utf-8")
+    text = _visible_text(html)
+    assert "cvlib definition card" in text and "rfm_table" in text
+    assert "2,500,315.63" in text  # revenue reconciliation of CDNOW (rfm.md F2)
+    for label in ("重要价值客户", "一般挽留客户", "Champions", "K-means", "wrfm"):
+        assert label in text, label
+    assert html.count("data:image/png;base64,") >= 6  # distributions, shares x2, grid, k, Pareto
+    nb = json.loads(Path(report_02.ipynb).read_text(encoding="utf-8"))
+    errors = [
+        o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert not errors
+
+
 def test_misspelled_parameter_is_a_clear_error_and_renders_nothing(tmp_path):
     with pytest.raises(ReportError) as info:
         render("01_customer_value_ahp", {"methd": "eigen"}, out=tmp_path, tag="bad")
