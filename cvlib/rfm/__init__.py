@@ -16,6 +16,7 @@ The aggregation runs where the data lives (pandas, polars, DuckDB, PySpark) thro
 
 from cvlib.rfm._btyd import BTYDResult, btyd_summary
 from cvlib.rfm._card import DefinitionCard
+from cvlib.rfm._lifecycle import lifecycle_flags
 from cvlib.rfm._rules import (
     PRESETS,
     RuleReport,
@@ -41,6 +42,7 @@ __all__ = [
     "SegmentedResult",
     "btyd_summary",
     "cn8",
+    "lifecycle_flags",
     "load_rules",
     "rfm_table",
     "score",
