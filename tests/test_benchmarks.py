@@ -30,3 +30,35 @@ def test_benchmark_runs_at_tiny_size(name, capsys):
 def test_scoring_benchmark_agrees_with_the_plain_reference():
     (row,) = _load("bench_scoring").main(["--rows", "500", "--cols", "12", "--repeat", "1"])
     assert row["max_abs_score_difference"] < 1e-12
+
+
+def test_rfm_benchmark_runs_at_tiny_size(capsys):
+    pytest.importorskip("polars")
+    pytest.importorskip("lifetimes")
+    rows = _load("bench_rfm").main(["--sizes", "20000", "--repeat", "1", "--no-memory"])
+    timings = [row for row in rows if row["kind"] == "timing"]
+    ratios = [row for row in rows if row["kind"] == "ratio"]
+    assert len(timings) == 6 and all(row["seconds"] > 0 for row in timings)
+    assert ratios and all(row["cvlib_s"] > 0 and row["peer_s"] > 0 for row in ratios)
+    assert all(row["agreement"].startswith(("ok", "same customers")) for row in ratios)
+    assert "ratios peer / cvlib" in capsys.readouterr().out
+
+
+def test_rfm_benchmark_skips_lifetimes_above_the_limit(capsys):
+    pytest.importorskip("polars")
+    rows = _load("bench_rfm").main(
+        ["--sizes", "5000", "--repeat", "1", "--skip-lifetimes-above", "1000"]
+    )
+    assert {row["met"] for row in rows if "lifetimes" in row.get("comparison", "")} == {"skipped"}
+    assert "lifetimes SKIPPED" in capsys.readouterr().out
+
+
+def test_rfm_duckdb_benchmark_runs_at_tiny_size(tmp_path, capsys):
+    pytest.importorskip("duckdb")
+    (row,) = _load("bench_rfm_duckdb").main(
+        ["--rows", "200000", "--threads", "1", "--memory-limit", "500MB", "--dir", str(tmp_path)]
+    )
+    assert row["cvlib_s"] > 0 and row["rows"] == 200_000 and row["reconciliation_holds"]
+    assert row["process_peak_rss_mib"] > 0
+    assert list(tmp_path.iterdir()) == []  # the temporary directory is removed
+    assert "memory_limit" in capsys.readouterr().out
