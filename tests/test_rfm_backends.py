@@ -165,6 +165,33 @@ def test_synthetic_parity_f27(synthetic, con, kwargs):
     assert results["pandas"].card.section("reconciliation")["holds"] is True
 
 
+@pytest.mark.parametrize("duplicates", ["keep", "drop"])
+def test_exact_duplicates_are_counted_alike_on_every_engine(con, duplicates):
+    # Rows equal in customer, date and amount but not in another column are no duplicates
+    # (hash candidates, compared exactly); three rows repeat an earlier row in every column.
+    base = synthetic_transactions(20_000)
+    near = base.iloc[:50].assign(product=base["product"].iloc[:50] + 1)
+    frame = pd.concat([base, near, base.iloc[[3, 7, 7]]], ignore_index=True)
+    truth = frame.duplicated()
+    for tx, rows in ((frame, int(truth.sum())), (base, 0)):
+        results = {
+            backend: rfm_table(
+                convert(tx, backend, con),
+                customer="customer_id",
+                date="timestamp",
+                amount="amount",
+                duplicates=duplicates,
+            )
+            for backend in BACKENDS
+        }
+        expected = float(tx["amount"][tx.duplicated()].sum())
+        for backend, result in results.items():
+            counts = result.card.section("counts")
+            assert counts["duplicate_rows"] == rows, backend
+            assert counts["duplicate_amount"] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+            assert_same_table(results["pandas"].table, result.table, "customer_id")
+
+
 @pytest.mark.parametrize("freq", ["D", "W"])
 def test_synthetic_btyd_parity(synthetic, con, freq):
     results = {

@@ -11,7 +11,10 @@ pandas (Stage B). This module holds what narwhals does not cover the same way on
   any other zone there (§16 rule 4); we use the engine's own function instead;
 * pandas ``object`` date columns (mixed time zones, ``datetime.date`` objects), which only pandas
   can hold;
-* collecting a small result to pandas with one dtype per column (§16 rule 5).
+* collecting a small result to pandas with one dtype per column (§16 rule 5);
+* the exact-duplicate count (§4.2) on pandas, polars and DuckDB: the engine's row hash proves
+  "no two rows are equal" with one sort of 64-bit hashes, and only rows whose hash repeats are
+  compared exactly (other engines count ``unique()`` rows, §16 rule 6).
 
 Nothing here mutates the caller's object: every step builds a new (lazy) frame.
 """
@@ -41,7 +44,10 @@ __all__ = [
     "local_time_expr",
     "normalize_time_types",
     "object_dates_to_local",
+    "duckdb_no_duplicates",
     "pandas_duplicates",
+    "polars_duplicates",
+    "repeated_values",
     "scalar",
     "wrap",
 ]
@@ -308,7 +314,8 @@ def examples(
     if source.eager is not None:
         eager = source.eager.with_row_index("__cvlib_pos")
         for step in steps:
-            eager = eager.with_columns(**step)
+            if step:
+                eager = eager.with_columns(**step)
         positions = eager.filter(condition).head(n)["__cvlib_pos"].to_list()
         if source.is_pandas:
             index = nw.to_native(source.eager).index
@@ -321,6 +328,37 @@ def examples(
     return f"the row(s) with {shown}"
 
 
+def repeated_values(hashes: np.ndarray) -> np.ndarray:
+    """The values occurring more than once in ``hashes`` (sorted, unique): one numpy sort.
+
+    Several times faster than a hash-table ``duplicated()`` on a million 64-bit hashes; usually
+    empty, which proves that no two rows are equal (equal rows always hash equally).
+    """
+    ordered = np.sort(hashes)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return ordered[:0]
+    return np.unique(ordered[1:][same])
+
+
+def is_in_sorted(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_unique)`` for uint64 hashes and a small sorted set.
+
+    A lookup table on the low 20 bits keeps only the few values that can match, which are then
+    checked exactly by binary search (``np.isin`` would sort all values).
+    """
+    low = np.uint64((1 << 20) - 1)
+    table = np.zeros(1 << 20, dtype=bool)
+    table[sorted_unique & low] = True
+    maybe = np.flatnonzero(table[values & low])
+    probe = values[maybe]
+    at = np.searchsorted(sorted_unique, probe)
+    at[at == len(sorted_unique)] = 0
+    out = np.zeros(len(values), dtype=bool)
+    out[maybe[sorted_unique[at] == probe]] = True
+    return out
+
+
 def pandas_duplicates(native: pd.DataFrame, columns: list[Any], keys: list[Any]) -> np.ndarray:
     """Mask of rows identical to an earlier row over ``columns`` (as ``DataFrame.duplicated``).
 
@@ -330,11 +368,62 @@ def pandas_duplicates(native: pd.DataFrame, columns: list[Any], keys: list[Any])
     exactly and over all ``columns``. Equal values always hash equally, so no duplicate is
     missed; the exact comparison removes hash collisions.
     """
-    hashes = pd.util.hash_pandas_object(native[keys], index=False)
-    candidates = hashes.duplicated(keep=False).to_numpy()
+    hashes = np.zeros(len(native), dtype="uint64")
+    for key in keys:  # (any function of the keys' hashes works: equal keys, equal result)
+        hashes *= np.uint64(0x9E3779B97F4A7C15)
+        hashes ^= pd.util.hash_pandas_object(native[key], index=False).to_numpy()
     mask = np.zeros(len(native), dtype=bool)
-    if candidates.any():
-        positions = np.flatnonzero(candidates)
+    repeats = repeated_values(hashes)
+    if len(repeats):
+        positions = np.flatnonzero(is_in_sorted(hashes, repeats))
         exact = native[columns].iloc[positions].duplicated().to_numpy()
         mask[positions[exact]] = True
     return mask
+
+
+def polars_duplicates(
+    frame: nw.LazyFrame, columns: list[str], amount: str | None
+) -> tuple[int, float] | None:
+    """(rows identical to an earlier row over ``columns``, Σ ``amount`` of them) on polars.
+
+    The same hash-then-compare scheme as :func:`pandas_duplicates`, with polars' row hash over
+    all ``columns`` (equal rows hash equally; ``-0.0``/``0.0`` and NaNs are canonicalised as in
+    ``unique()``): usually no hash repeats, which proves there are no duplicates; otherwise only
+    the rows whose hash repeats are compared exactly. ``None`` if polars cannot hash a column
+    type (the caller then uses the generic ``unique()`` count).
+    """
+    import polars as pl
+
+    native = nw.to_native(frame)
+    needed = list(columns) + ([amount] if amount is not None and amount not in columns else [])
+    native = native.select(needed)
+    if isinstance(native, pl.LazyFrame):
+        native = native.collect()
+    try:
+        hashes = native.select(columns).hash_rows().to_numpy()
+    except Exception:  # (object columns and other types polars does not hash)
+        return None
+    repeats = repeated_values(hashes)
+    if not len(repeats):
+        return 0, 0.0
+    candidates = native.filter(pl.Series(is_in_sorted(hashes, repeats)))
+    dups = candidates.filter(~pl.struct(columns).is_first_distinct())
+    total = float(dups[amount].sum()) if amount is not None and dups.height else 0.0
+    return dups.height, total
+
+
+def duckdb_no_duplicates(frame: nw.LazyFrame, columns: list[str]) -> bool:
+    """True if no two rows of a DuckDB relation are equal over ``columns`` (proved by hash).
+
+    DuckDB's ``hash()`` of the row (equal rows hash equally) is fetched as one uint64 array and
+    checked for repeats with one numpy sort, several times faster than ``DISTINCT`` over all
+    columns. False means "not proved" (a repeat, or a type DuckDB cannot hash): the caller then
+    counts exactly.
+    """
+    rel = nw.to_native(frame)
+    try:
+        fetched = rel.project(f"hash({', '.join(map(_quote, columns))}) AS h").fetchnumpy()
+    except Exception:
+        return False
+    hashes = np.asarray(fetched["h"])
+    return not len(repeated_values(hashes))

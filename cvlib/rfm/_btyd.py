@@ -358,6 +358,7 @@ def btyd_summary(
         )
         per_customer = per_customer.join(repeat, on=prep.C, how="left")
     collected = be.collect_pandas(per_customer)
+    collected[prep.C] = p.decode_customers(collected[prep.C])
 
     # ---- Stage B: pandas, on the customer table
     table, stage = _summary_table(

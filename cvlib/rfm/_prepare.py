@@ -93,7 +93,15 @@ class Prepared:
     counts: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     has_amount: bool = True
+    customer_values: pd.Index | None = None  # C holds codes into these (pandas string ids)
     naive_input: bool = False  # the dates carried no zone (naive, dates or strings)
+
+    def decode_customers(self, values: pd.Series) -> pd.Series:
+        """The customer ids of a collected ``C`` column (codes -> ids for pandas string ids)."""
+        if self.customer_values is None:
+            return values
+        codes = values.to_numpy(dtype="int64")
+        return pd.Series(self.customer_values.take(codes), index=values.index, name=values.name)
 
     # ------------------------------------------------------------------ card helpers
     @property
@@ -654,10 +662,22 @@ def prepare(tx: Any, options: Options) -> Prepared:
     if cancel is not None:
         is_return = cancel if is_return is None else (is_return | cancel)
 
+    # pandas string ids: group on integer codes (one factorisation instead of hashing the
+    # strings in every group-by); the ids are restored on the collected customer table
+    customer_values = None
+    if source.is_pandas and isinstance(cdtype, nw.String):
+        native = nw.to_native(frame)
+        codes, customer_values = pd.factorize(native[options.customer])
+        frame = nw.from_native(native.assign(**{C: codes.astype("int64")})).lazy()
+        # missing (NA: code -1) or the empty string, read off the codes
+        miss_c = nw.col(C) == -1
+        for empty in np.flatnonzero(np.asarray(customer_values == "", dtype=bool)):
+            miss_c = miss_c | (nw.col(C) == int(empty))
     first: dict[str, nw.Expr] = {}
     if local is not None:
         first[T] = local
-    first[C] = customer
+    if customer_values is None:
+        first[C] = customer
     if amount is not None:
         first[A] = amount
     second: dict[str, nw.Expr] = {D: nw.col(T).dt.truncate("1d")}
@@ -667,14 +687,20 @@ def prepare(tx: Any, options: Options) -> Prepared:
     steps = [first, second]
     try:
         for step in steps:
-            frame = frame.with_columns(**step)
+            if step:
+                frame = frame.with_columns(**step)
         miss_d = nw.col(D).is_null()
+        # Pass 1: the counts, the input amount and the date range of all rows. When no row has
+        # a missing value (the usual case) the conditional sums and the date range over the
+        # valid rows equal these, so pass 2 (the same expressions restricted to the valid rows)
+        # runs only when some row is missing something.
         exprs: dict[str, nw.Expr] = {
             "rows_input": nw.len(),
             "rows_missing_customer": _count(miss_c),
             "rows_missing_date": _count(miss_d),
         }
         valid = ~miss_c & ~miss_d
+        later: dict[str, nw.Expr] = {}
         if amount is not None:
             a = nw.col(A)
             miss_a = a.is_null() | a.is_nan()
@@ -683,13 +709,26 @@ def prepare(tx: Any, options: Options) -> Prepared:
             exprs["rows_missing_amount"] = _count(miss_a)
             exprs["rows_infinite_amount"] = _count(a.abs() == math.inf)
             exprs["amount_input"] = _sum_if(ok_a, a)
-            exprs["amount_missing_customer"] = _sum_if(miss_c & ok_a, a)
-            exprs["amount_missing_date"] = _sum_if(~miss_c & miss_d & ok_a, a)
-            exprs["amount_valid"] = _sum_if(valid, a)
-        exprs["rows_valid"] = _count(valid)
-        exprs["min_day"] = nw.when(valid).then(nw.col(D)).min()
-        exprs["max_day"] = nw.when(valid).then(nw.col(D)).max()
+            later["amount_missing_customer"] = _sum_if(miss_c & ok_a, a)
+            later["amount_missing_date"] = _sum_if(~miss_c & miss_d & ok_a, a)
+            later["amount_valid"] = _sum_if(valid, a)
+        later["rows_valid"] = _count(valid)
+        later["min_day"] = nw.when(valid).then(nw.col(D)).min()
+        later["max_day"] = nw.when(valid).then(nw.col(D)).max()
+        exprs["__all_min_day"] = nw.col(D).min()
+        exprs["__all_max_day"] = nw.col(D).max()
         stats = _collect_row(frame.select(**exprs))
+        flawed = ("rows_missing_customer", "rows_missing_date", "rows_missing_amount")
+        if any(stats.get(k, 0) for k in (*flawed, "rows_infinite_amount")):
+            stats.update(_collect_row(frame.select(**later)))
+        else:  # every row is valid: the same sums over the same rows
+            stats["rows_valid"] = stats["rows_input"]
+            stats["min_day"] = stats["__all_min_day"]
+            stats["max_day"] = stats["__all_max_day"]
+            if amount is not None:
+                stats["amount_missing_customer"] = 0.0
+                stats["amount_missing_date"] = 0.0
+                stats["amount_valid"] = stats["amount_input"]
     except (CvlibInputError, TypeError, KeyError):
         raise
     except Exception as exc:
@@ -714,6 +753,7 @@ def prepare(tx: Any, options: Options) -> Prepared:
         max_day=_as_day(stats["max_day"]),
         has_amount=has_amount,
         naive_input=naive_input,
+        customer_values=customer_values,
     )
     counts = prepared.counts
     for key in ("rows_input", "rows_missing_customer", "rows_missing_date"):
@@ -772,6 +812,7 @@ def prepare(tx: Any, options: Options) -> Prepared:
     # ---- step 3: exact duplicates over all columns of the frame as passed (§4.2)
     original = list(source.columns)
     dup_mask = None
+    found: tuple[int, float] | None = None
     if source.is_pandas:
         # pandas: hash first, compare exactly only the rows whose hash repeats (same result as
         # the generic path below, about twice as fast; see _backends.pandas_duplicates)
@@ -779,7 +820,7 @@ def prepare(tx: Any, options: Options) -> Prepared:
         keys = [
             c
             for c in (
-                options.customer,
+                C if customer_values is not None else options.customer,
                 options.date,
                 options.amount,
                 options.quantity,
@@ -793,6 +834,16 @@ def prepare(tx: Any, options: Options) -> Prepared:
             values = native[A].to_numpy(dtype="float64", na_value=np.nan)
             counts["duplicate_amount"] = float(values[dup_mask].sum()) if dup_rows else 0.0
     else:
+        found = None
+        if source.backend == "polars":
+            found = be.polars_duplicates(frame, original, A if amount is not None else None)
+        elif source.backend == "duckdb" and be.duckdb_no_duplicates(frame, original):
+            found = (0, 0.0)
+        if found is not None:
+            dup_rows = found[0]
+            if amount is not None:
+                counts["duplicate_amount"] = found[1]
+    if dup_mask is None and found is None:
         dup_stats = {"n": nw.len()}
         if amount is not None:
             # the amount of the distinct rows, from the original columns (the derived ones are
@@ -883,32 +934,57 @@ def order_level(
     computed as columns first.
     """
     purchase = nw.col(R) == 0
-    rows: dict[str, nw.Expr] = {}
-    if dates:
-        rows["first_day"] = nw.col(D) if returns == "net" else nw.when(purchase).then(nw.col(D))
-    rows["n_purchase"] = nw.lit(1, nw.Int64) - nw.col(R)
-    rows["n_return"] = nw.col(R)
-    if amount:
-        if returns == "net":
-            rows["amount"] = nw.col(A)
-        else:  # "exclude" / "separate": return lines carry no purchase amount
-            rows["amount"] = nw.when(purchase).then(nw.col(A)).otherwise(nw.lit(0.0))
-        rows["return_amount"] = nw.when(nw.col(R) == 1).then(nw.col(A)).otherwise(nw.lit(0.0))
     if key is None:
+        rows: dict[str, nw.Expr] = {}
+        if dates:
+            rows["first_day"] = nw.col(D) if returns == "net" else nw.when(purchase).then(nw.col(D))
+        rows["n_purchase"] = nw.lit(1, nw.Int64) - nw.col(R)
+        rows["n_return"] = nw.col(R)
+        if amount:
+            rows["amount"] = _line_amount(returns)
+            rows["return_amount"] = _return_amount()
         out = frame.select(C, **rows, n_lines=nw.lit(1, nw.Int64))
         return out.with_columns(last_day=nw.col("first_day")) if dates else out
-    out = frame.with_columns(**rows)
-    aggs = [
-        nw.col("n_purchase").sum(),
-        nw.col("n_return").sum(),
-        nw.len().alias("n_lines"),
-    ]
-    if dates:
+    # A key that fixes the date (the day itself, or a timestamp) gives the order's date after
+    # grouping, on the (much smaller) order rows: no min/max over the lines.
+    key_day = None
+    if dates and list(key) == [D]:
+        key_day = nw.col(D)
+    elif dates and list(key) == [T]:
+        key_day = nw.col(T).dt.truncate("1d")
+    rows = {}
+    if dates and key_day is None:
+        rows["first_day"] = nw.col(D) if returns == "net" else nw.when(purchase).then(nw.col(D))
+    if amount:
+        if returns != "net":  # (under "net" every line's amount counts: A is summed as it is)
+            rows["amount"] = _line_amount(returns)
+        rows["return_amount"] = _return_amount()
+    out = frame.with_columns(**rows) if rows else frame
+    aggs = [nw.col(R).sum().alias("n_return"), nw.len().alias("n_lines")]
+    if dates and key_day is None:
         aggs += [nw.col("first_day").min(), nw.col("first_day").max().alias("last_day")]
     if amount:
-        aggs += [nw.col("amount").sum(), nw.col("return_amount").sum()]
-    out = out.group_by(C, *key).agg(*aggs)
-    return int_columns(out, ["n_purchase", "n_return", "n_lines"])
+        line_amount = nw.col(A) if returns == "net" else nw.col("amount")
+        aggs += [line_amount.sum().alias("amount"), nw.col("return_amount").sum()]
+    out = int_columns(out.group_by(C, *key).agg(*aggs), ["n_return", "n_lines"])
+    # n_purchase = lines - return lines (exact integers; one aggregation fewer)
+    post = {"n_purchase": nw.col("n_lines") - nw.col("n_return")}
+    if key_day is not None:  # the date of the order's included lines (none: null)
+        included = nw.col("n_lines") > nw.col("n_return")
+        post["first_day"] = key_day if returns == "net" else nw.when(included).then(key_day)
+        post["last_day"] = key_day if returns == "net" else nw.when(included).then(key_day)
+    return out.with_columns(**post)
+
+
+def _line_amount(returns: str) -> nw.Expr:
+    """The amount a line adds to its order: all lines under "net", purchase lines otherwise."""
+    if returns == "net":
+        return nw.col(A)
+    return nw.when(nw.col(R) == 0).then(nw.col(A)).otherwise(nw.lit(0.0))
+
+
+def _return_amount() -> nw.Expr:
+    return nw.when(nw.col(R) == 1).then(nw.col(A)).otherwise(nw.lit(0.0))
 
 
 def occasion_flags(

@@ -352,6 +352,7 @@ def rfm_table(
         ],
     )
     collected = be.collect_pandas(per_customer)
+    collected[prep.C] = p.decode_customers(collected[prep.C])
 
     # ---- Stage B: pandas, on the (small) customer table
     table, stage = _customer_table(collected, customer, ref, monetary, returns)
