@@ -140,34 +140,25 @@ def t(zh: str, en: str) -> str:
 
 
 # %% [markdown]
-# ## 1. The transaction log (交易明细)
-
-# %%
-from cvlib.datasets import load_cdnow
-
-if data_file.startswith("CDNOW_master"):
-    tx = load_cdnow(path=data_path)
-else:
-    tx = pd.read_csv(data_path)
-print(
-    t(f"{len(tx):,} 行交易记录，列：", f"{len(tx):,} transaction lines; columns: "),
-    list(tx.columns),
-)
-tx.head()
-
-# %% [markdown]
-# ## 2. From transactions to one row per customer (客户 RFM 表)
+# ## 1. The definition card (口径说明卡)
+#
+# One row per customer from the transaction log:
 #
 # * $R$ = analysis date − date of the last purchase, in calendar days (`recency_days`);
 # * $F$ = number of purchase occasions (orders) in the window (`frequency`);
 # * $M$ = sum of the amounts in the window (`monetary`), returns netted out.
 #
-# The definition card records every choice and every row that was dropped, merged or flagged,
-# and reconciles the revenue of the input with the table.
+# The card records every choice and every row that was dropped, merged or flagged, and reconciles
+# the revenue of the input with the table. Read it before any number below.
 
 # %%
+from cvlib.datasets import load_cdnow
 from cvlib.rfm import rfm_table
 
+if data_file.startswith("CDNOW_master"):
+    tx = load_cdnow(path=data_path)
+else:
+    tx = pd.read_csv(data_path)
 rfm = rfm_table(
     tx,
     customer=customer_col,
@@ -181,6 +172,16 @@ rfm = rfm_table(
     returns=returns,
 )
 print(rfm.card.render("both" if ZH else "en"))
+
+# %% [markdown]
+# ## 2. From transactions to customers (交易明细与客户 RFM 表)
+
+# %%
+print(
+    t(f"{len(tx):,} 行交易记录，列：", f"{len(tx):,} transaction lines; columns: "),
+    list(tx.columns),
+)
+tx.head()
 
 # %%
 rfm.table.head(10)
