@@ -281,3 +281,26 @@ def test_btyd_bad_input(cdnow):
         btyd_summary(cdnow, **KW, include_first_transaction="yes")
     with pytest.raises(ValueError, match='occasion="positive_net" needs amount='):
         btyd_summary(cdnow, customer="customer_id", date="date", occasion="positive_net")
+
+
+def test_nonpositive_monetary_compares_at_9_decimals_and_keeps_the_value():
+    # 0.1 + 0.2 - 0.3 is 5.6e-17 in binary: the repeat period nets to 0 in decimals, so the
+    # customer is flagged (§6.3), while monetary_value keeps the sum as computed (never rounded)
+    tx = pd.DataFrame(
+        {
+            "c": ["a"] * 4 + ["b"] * 4,
+            "t": pd.to_datetime(["2023-01-02", "2023-01-05", "2023-01-05", "2023-01-05"] * 2),
+            "x": [10.0, 0.1, 0.2, -0.3, 10.0, 0.1, 0.2, -0.29],
+        }
+    )
+    res = btyd_summary(tx, customer="c", date="t", amount="x")
+    mv = res.table["monetary_value"]
+    assert 0 < abs(mv["a"]) < 1e-15  # the float noise is kept
+    assert mv["b"] == pytest.approx(0.01, abs=1e-12)
+    assert res.nonpositive_monetary.tolist() == ["a"]
+    assert res.card.section("counts")["customers_nonpositive_monetary_value"] == 1
+    rule = res.card.section("definitions")["nonpositive_monetary_value"]
+    assert "compared at 9 decimals" in rule and "not rounded" in rule
+    assert "nonpositive_monetary_value" not in btyd_summary(
+        tx, customer="c", date="t"
+    ).card.section("definitions")

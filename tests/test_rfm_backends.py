@@ -419,3 +419,163 @@ def test_pyspark_parity_and_time_zones(spark, cdnow, cdnow_results, instants):
     for zone, expected in LOCAL_DATES.items():
         res = rfm_table(s_instants, customer="c", date="t", amount="x", tz=zone)
         assert local_dates(res) == expected, zone
+
+
+# ------------------------------------------- float-noise guard of the nonpositive flags (§6.3)
+# Repeat periods whose purchases and returns cancel exactly in decimals but not in binary:
+# 0.1 + 0.2 - 0.3 = +5.6e-17 and 0.3 - 0.1 - 0.2 = -2.8e-17 in this order; multi-threaded
+# engines add in a varying order, so the sign of the noise changes from run to run.
+NOISE_LINES = {
+    "zero_a": [0.1, 0.2, -0.3],  # net 0: flagged
+    "zero_b": [0.3, -0.1, -0.2],  # net 0: flagged
+    "zero_c": [0.7, 0.1, -0.8],  # net 0: flagged
+    "plus": [0.1, 0.2, -0.29],  # net +0.01: not flagged
+    "minus": [0.1, 0.2, -0.31],  # net -0.01: flagged
+}
+
+
+@pytest.fixture(scope="module")
+def cancelling():
+    rows = []
+    for k in range(600):
+        kind = sorted(NOISE_LINES)[k % len(NOISE_LINES)]
+        cid = f"{kind}_{k:04d}"
+        rows.append((cid, "2023-01-02 10:00", 10.0))  # first period
+        rows += [(cid, "2023-01-09 12:00", x) for x in NOISE_LINES[kind]]  # the repeat period
+        rows += [(cid, "2023-01-16 12:00", x) for x in NOISE_LINES[kind]]  # and another one
+    frame = pd.DataFrame(rows, columns=["c", "t", "x"])
+    frame["t"] = pd.to_datetime(frame["t"])
+    # shuffled, so that no engine sees the lines of a period in the order written above
+    return frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("freq", ["D", "W"])
+def test_btyd_nonpositive_monetary_is_compared_at_9_decimals(cancelling, con, backend, freq):
+    expected = sorted(c for c in cancelling["c"].unique() if not c.startswith("plus"))
+    tx = convert(cancelling, backend, con)
+    for _ in range(5):  # the same count on every run, whatever order the engine added in
+        res = btyd_summary(tx, customer="c", date="t", amount="x", freq=freq)
+        assert res.card.section("counts")["customers_nonpositive_monetary_value"] == 480
+        assert res.nonpositive_monetary.tolist() == expected
+        t = res.table
+        assert (t["frequency"] == 2).all()
+        zero = t.index.str.startswith("zero")
+        # the values are not rounded: only the comparison is
+        assert (t.loc[zero, "monetary_value"].abs() < 1e-12).all()
+        assert t.loc[t.index.str.startswith("plus"), "monetary_value"].round(12).eq(0.01).all()
+    assert "compared at 9 decimals" in res.card.section("definitions")["nonpositive_monetary_value"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rfm_m_nonpositive_is_compared_at_9_decimals_on_every_engine(cancelling, con, backend):
+    expected = sorted(c for c in cancelling["c"].unique() if not c.startswith("plus"))
+    # without the first purchase, each customer's net total is 0, +0.02 or -0.02
+    tx = convert(cancelling[cancelling["x"] != 10.0].reset_index(drop=True), backend, con)
+    for _ in range(3):
+        res = rfm_table(tx, customer="c", date="t", amount="x", grain="row")
+        flagged = res.table.loc[res.table["m_nonpositive"], "c"]
+        assert sorted(flagged) == expected
+        assert res.card.section("counts")["customers_m_nonpositive"] == 480
+
+
+# ----------------------------------------- local dates at the critical instants (§4.3, §16 r4)
+# Europe/London in 2023: clocks go forward 26 March 01:00 UTC, back 29 October 01:00 UTC.
+LONDON_ROWS = [  # (UTC instant, local date in London)
+    ("2023-03-26 00:30", "2023-03-26"),  # 00:30 GMT, just before the spring switch
+    ("2023-03-26 01:30", "2023-03-26"),  # 02:30 BST, just after it
+    ("2023-03-26 23:00", "2023-03-27"),  # exactly midnight BST on the first BST day
+    ("2023-03-26 23:30", "2023-03-27"),  # 00:30 BST just after the switch (UTC: the 26th)
+    ("2023-06-04 22:59:59", "2023-06-04"),  # the last second of the observation-end week
+    ("2023-06-04 23:00", "2023-06-05"),  # midnight BST: the next week (UTC: still the 4th)
+    ("2023-06-04 23:30", "2023-06-05"),  # 00:30 BST, next week
+    ("2023-10-29 00:30", "2023-10-29"),  # 01:30 BST, first pass of the repeated hour
+    ("2023-10-29 01:30", "2023-10-29"),  # 01:30 GMT, second pass
+    ("2023-10-29 23:30", "2023-10-29"),  # 23:30 GMT after the switch back
+    ("2023-10-30 00:00", "2023-10-30"),  # exactly midnight GMT
+]
+
+
+@pytest.fixture(scope="module")
+def london():
+    utc = pd.to_datetime([u for u, _ in LONDON_ROWS], format="ISO8601").tz_localize("UTC")
+    ids = [f"k{i:02d}" for i in range(len(LONDON_ROWS))]
+    first = pd.DataFrame({"c": ids, "t": pd.Timestamp("2023-01-02 12:00", tz="UTC"), "x": 5.0})
+    buys = pd.DataFrame({"c": ids, "t": utc, "x": 2.0})
+    returns = pd.DataFrame({"c": ids, "t": utc, "x": -1.0})  # a return line at the instant
+    frame = pd.concat([first, buys, returns], ignore_index=True)
+    return frame.assign(t=frame["t"].dt.tz_convert("Europe/London"))
+
+
+@pytest.fixture(params=["UTC", "Europe/London", "Asia/Shanghai"])
+def zoned_con(request):
+    connection = duckdb.connect()
+    connection.execute(f"SET TimeZone = '{request.param}'")
+    yield connection
+    connection.close()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_london_dst_and_midnight_rows_get_the_same_local_date_everywhere(
+    london, zoned_con, backend
+):
+    tx = convert(london, backend, zoned_con)
+    res = rfm_table(tx, customer="c", date="t", amount="x", tz="Europe/London", grain="row")
+    got = res.table.set_index("c")["last_purchase"].dt.strftime("%Y-%m-%d")
+    assert got.tolist() == [d for _, d in LONDON_ROWS]
+    # the 2023-06-05 rows fall in the week after observation_end's week (§6.1 step 2)
+    in_week = [d <= "2023-06-04" for _, d in LONDON_ROWS]
+    bt = btyd_summary(
+        tx,
+        customer="c",
+        date="t",
+        amount="x",
+        tz="Europe/London",
+        freq="W",
+        observation_end="2023-06-01",
+        returns="separate",
+    )
+    assert bt.table["return_lines"].sum() == sum(in_week) == 5
+    assert bt.counts["rows_after_analysis_date"] == 2 * (len(LONDON_ROWS) - sum(in_week))
+    with pytest.raises(Exception, match="holds 5 return"):
+        btyd_summary(
+            tx,
+            customer="c",
+            date="t",
+            amount="x",
+            tz="Europe/London",
+            freq="W",
+            observation_end="2023-06-01",
+            returns="raise",
+        )
+    pandas_res = btyd_summary(
+        london,
+        customer="c",
+        date="t",
+        amount="x",
+        freq="W",
+        observation_end="2023-06-01",
+        returns="separate",
+    )
+    assert_same_table(pandas_res.table, bt.table)
+    assert_same_counts(pandas_res, bt)
+
+
+def test_duckdb_without_tz_uses_the_connection_zone_and_says_so(london):
+    # A pandas/Arrow column in Europe/London loses its zone on the way into DuckDB (TIMESTAMPTZ
+    # holds instants only): without tz= the connection zone gives the local dates, which is
+    # warned about and stated on the card; with the data's zone as tz= every engine agrees.
+    reference = rfm_table(london, customer="c", date="t", amount="x", grain="row")
+    for zone in ("UTC", "Europe/London"):
+        connection = duckdb.connect()
+        connection.execute(f"SET TimeZone = '{zone}'")
+        rel = connection.from_arrow(pl.from_pandas(london).to_arrow())
+        with pytest.warns(DataQualityWarning, match="pass tz='Area/City'"):
+            res = rfm_table(rel, customer="c", date="t", amount="x", grain="row")
+        assert res.tz == zone and res.tz_source == "data"
+        assert "connection/session time zone" in res.card.section("dates")["tz"]
+        given = rfm_table(rel, customer="c", date="t", amount="x", grain="row", tz="Europe/London")
+        assert_same_table(reference.table, given.table)
+        if zone == "Europe/London":
+            assert_same_table(reference.table, res.table)
+        connection.close()

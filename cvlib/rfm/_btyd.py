@@ -84,7 +84,11 @@ class BTYDResult(ResultMixin):
 
     @property
     def nonpositive_monetary(self) -> pd.Index:
-        """Customers with ``frequency > 0`` and ``monetary_value ≤ 0`` (§6.3).
+        """Customers with ``frequency > 0`` and ``monetary_value ≤ 0`` (§6.3), compared at 9 decimals.
+
+        The comparison (not the value) is rounded to 9 decimals, as ``m_nonpositive`` of
+        :func:`cvlib.rfm.rfm_table`: a mean of period totals that cancel exactly in decimals is
+        ±1e-17 or so, with an engine- and run-dependent sign, and counts as 0 here.
 
         They cannot enter the Gamma-Gamma spend model; cvlib flags them (here and as a count
         on the card) and never shifts their values. Empty without ``amount=``.
@@ -92,7 +96,7 @@ class BTYDResult(ResultMixin):
         t = self._table
         if "monetary_value" not in t:
             return t.index[:0]
-        return t.index[(t["frequency"] > 0) & (t["monetary_value"] <= 0)]
+        return t.index[_nonpositive(t)]
 
     def summary(self) -> pd.DataFrame:
         """Distribution of the BTYD columns: count, mean, std, min, quartiles, max."""
@@ -471,9 +475,20 @@ def _summary_table(
     stage["customers"] = int(len(table))
     stage["customers_frequency_0"] = int((table["frequency"] == 0).sum())
     if has_amount:
-        bad = (table["frequency"] > 0) & (table["monetary_value"] <= 0)
-        stage["customers_nonpositive_monetary_value"] = int(bad.sum())
+        stage["customers_nonpositive_monetary_value"] = int(_nonpositive(table).sum())
     return table, stage
+
+
+def _nonpositive(table: pd.DataFrame) -> np.ndarray:
+    """``frequency > 0`` and ``monetary_value ≤ 0`` compared at 9 decimals (§6.3).
+
+    The float-noise guard of ``rfm_table``'s ``m_nonpositive`` (§7.2): repeat periods whose
+    purchases and returns cancel exactly in decimals (0.1 + 0.2 - 0.3) sum to ±1e-17 or so,
+    with a sign that depends on the order an engine added in (multi-threaded engines vary from
+    run to run). Only the comparison is rounded; ``monetary_value`` is never changed.
+    """
+    mv = table["monetary_value"].to_numpy(dtype="float64")
+    return (table["frequency"].to_numpy() > 0) & (np.round(mv, 9) <= 0)
 
 
 def _card(
@@ -510,10 +525,14 @@ def _card(
         f"time since it)",
         "T": f"observation end period − first purchase period, in {unit}{per}",
         "monetary_value": f"mean period total over {first_word}; 0 if none",
+        "nonpositive_monetary_value": "frequency > 0 and monetary_value ≤ 0, compared at 9 "
+        "decimals (float-noise guard; values are not rounded); flagged for Gamma-Gamma, never "
+        "shifted",
         "conformance": "lifetimes 0.11.3 summary_data_from_transaction_data",
     }
     if not p.has_amount:
         definitions.pop("monetary_value")
+        definitions.pop("nonpositive_monetary_value")
     dates = {
         "observation_end": end.date(),
         "observation_end_rule": "given" if given else f"latest local date {p.max_day.date()}",

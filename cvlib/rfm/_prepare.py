@@ -95,6 +95,7 @@ class Prepared:
     has_amount: bool = True
     customer_values: pd.Index | None = None  # C holds codes into these (pandas string ids)
     naive_input: bool = False  # the dates carried no zone (naive, dates or strings)
+    session_zone: bool = False  # aware dates, tz=None, zone read from the DuckDB/Spark session
 
     def decode_customers(self, values: pd.Series) -> pd.Series:
         """The customer ids of a collected ``C`` column (codes -> ids for pandas string ids)."""
@@ -112,6 +113,11 @@ class Prepared:
             if self.naive_input:
                 return f"{self.zone} (argument tz=; naive times read as wall-clock time there)"
             return f"{self.zone} (argument tz=)"
+        if self.session_zone:
+            return (
+                f"{self.zone} (the data's own zone: the {self.source.kind}'s connection/session "
+                f"time zone; the engine stores instants without a zone, pass tz= to choose one)"
+            )
         return f"{self.zone} (the data's own zone)"
 
     def columns_used(self) -> list[str]:
@@ -596,11 +602,13 @@ def prepare(tx: Any, options: Options) -> Prepared:
     zone: str | None
     local: nw.Expr | None
     naive_input = date_kind in ("naive", "date", "string")
+    session_zone = False
     if date_kind == "aware":
         data_zone = schema[options.date].time_zone
         zone = tz or data_zone
         zone_source = "argument" if tz else "data"
         if source.backend in be.SESSION_ZONE_BACKENDS:
+            session_zone = tz is None
             frame = be.add_local_time_native(
                 frame, source.backend, options.date, data_zone, zone, T
             )
@@ -754,7 +762,20 @@ def prepare(tx: Any, options: Options) -> Prepared:
         has_amount=has_amount,
         naive_input=naive_input,
         customer_values=customer_values,
+        session_zone=session_zone,
     )
+    if session_zone:
+        # DuckDB TIMESTAMPTZ / Spark TIMESTAMP hold instants only: a pandas or Arrow column's
+        # zone (say Europe/London) is lost on the way in and the engine renders the instants in
+        # its connection/session zone, so without tz= rows near midnight can fall on other
+        # local dates than the same data on pandas or polars. Say so; never guess a zone.
+        prepared.warnings.append(
+            f"column {options.date!r} of the {source.kind} stores instants without a time zone; "
+            f"local dates use the connection/session time zone {zone!r}. If the data belong to "
+            f"another zone (e.g. a pandas column in Europe/London before conversion), pass "
+            f"tz='Area/City': rows near midnight would otherwise fall on other calendar days "
+            f"than on pandas or polars."
+        )
     counts = prepared.counts
     for key in ("rows_input", "rows_missing_customer", "rows_missing_date"):
         counts[key] = stats[key]
