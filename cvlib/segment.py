@@ -437,6 +437,10 @@ class ABCResult(ResultMixin):
         Population size; customers outside it (class NA), of which amount ≤ 0 and missing.
     excluded_amount : float
         Σ of the (non-positive) amounts outside the population.
+    card : DefinitionCard or None
+        With an input that has a definition card (an RFM result), that card extended with an
+        "abc" section (cuts, exclusions, class counts, top-20 % share, Gini; ``methods/rfm.md``
+        §15); ``None`` for a Series or DataFrame input.
 
     The result does not change after construction: every read of ``classes``, ``table`` or
     ``amounts`` returns a new copy, and ``sorted_amounts`` is a read-only array.
@@ -454,6 +458,7 @@ class ABCResult(ResultMixin):
     n_nonpositive: int
     n_missing: int
     excluded_amount: float
+    card: DefinitionCard | None = None
 
     _conventions = ("by", "cuts", "preset", "n", "n_excluded")
     _title = "ABCResult (ABC分类法 / Pareto)"
@@ -526,7 +531,10 @@ def abc_classify(
     ----------
     amounts : Series, DataFrame or RFM result
         Amount per customer (index = customer ids): a Series; a DataFrame with ``column=``; or any
-        object with a ``.table`` DataFrame holding a ``monetary`` column (an RFM result).
+        object with a ``.table`` DataFrame holding a ``monetary`` column (an RFM result). With
+        a result, the classes are indexed by its id column (``.customer``) when it names a
+        column of the table, and its ``.card`` (if any) is returned extended with an "abc"
+        section.
     by : {"revenue", "customers"}
         Cumulate the share of the amount (default) or the share of customers.
     cuts : (float, float), optional
@@ -541,7 +549,8 @@ def abc_classify(
     -------
     ABCResult
         ``classes``, ``table`` (per class: customers, shares, revenue, mean), ``pareto_curve``,
-        ``top_share(p)``, ``pareto_holds``, ``gini`` and the counts of excluded customers.
+        ``top_share(p)``, ``pareto_holds``, ``gini``, the counts of excluded customers and
+        ``card`` (the input's card with an "abc" section, or ``None``).
 
     Examples
     --------
@@ -615,7 +624,54 @@ def abc_classify(
         n_nonpositive=len(nonpositive),
         n_missing=n_missing,
         excluded_amount=float(nonpositive.sum()),
+        card=_abc_card(amounts, by, cuts, preset, n, m, nonpositive, table, values),
     )
+
+
+def _abc_card(
+    source: Any,
+    by: str,
+    cuts: tuple[float, float],
+    preset: str | None,
+    n: int,
+    m: pd.Series,
+    nonpositive: pd.Series,
+    table: pd.DataFrame,
+    values: np.ndarray,
+) -> DefinitionCard | None:
+    """The input's card with the "abc" section (rfm.md §12/§15), or None without a card."""
+    from cvlib.rfm._card import DefinitionCard
+
+    card = getattr(source, "card", None)
+    if not isinstance(card, DefinitionCard):
+        return None
+    k = math.ceil(round(0.2 * n, 9))
+    share = _top_share(values, 0.2)
+    section = {
+        "by": by,
+        "cuts": list(cuts),
+        "cuts_source": preset or "default",
+        "rule": "A if cumulative share before the customer < cuts[0], B if < cuts[1], else C; "
+        "equal amounts share one class",
+        "population": n,
+        "exclusions": {
+            "amount ≤ 0": len(nonpositive),
+            "missing": int(m.isna().sum()),
+            "excluded_amount": float(nonpositive.sum()),
+        },
+        "classes": {
+            cls: {
+                "customers": int(table.loc[cls, "customers"]),
+                "revenue_share": float(table.loc[cls, "revenue_share"]),
+            }
+            for cls in _CLASSES
+        },
+        "top_20_customers": k,
+        "top_20_share": share,
+        "pareto_holds": bool(share >= 0.80 - _PARETO_TOL),
+        "gini": _gini(values),
+    }
+    return card.with_section("abc", section)
 
 
 def check_bands(result: ABCResult, tol_pp: float = 5) -> pd.DataFrame:
@@ -834,8 +890,13 @@ def _amounts(amounts: Any, column: Hashable | None) -> pd.Series:
         frame = amounts.to_frame(amounts.name if amounts.name is not None else "amount")
     elif isinstance(getattr(amounts, "table", None), pd.DataFrame):
         column = "monetary" if column is None else column
-        check_columns_exist(amounts.table, [column])
-        frame = amounts.table[[column]]
+        table = amounts.table
+        check_columns_exist(table, [column])
+        customer = getattr(amounts, "customer", None)
+        if customer is not None and customer in table.columns and customer != column:
+            frame = table.set_index(customer)[[column]]  # classes indexed by customer id
+        else:
+            frame = table[[column]]
     else:
         raise TypeError(
             f"amounts must be a Series indexed by customer id, a DataFrame with column=, or an "
@@ -927,6 +988,8 @@ def _listed(items: Any) -> str:
 
 _RAW = ("recency_days", "frequency", "monetary")
 _SCORES = ("r_score", "f_score", "m_score")
+#: Columns cluster_rfm adds to its table (the customer id column must not be named like them).
+_OUTPUT_COLUMNS = ("cluster", "cluster_name", "cluster_name_zh", "exclusion")
 _SILHOUETTE_MAX = 10_000  # rfm.md §11: silhouette on a seeded sample of 10,000 above this N
 _PROGRESS_MIN = 50_000  # progress=None shows a bar for sweeps over at least this many customers
 # (recent, F high, M high) -> (EN, ZH): the cn8 labels of methods/rfm.md §9.6
@@ -1190,6 +1253,14 @@ def cluster_rfm(
 
     frame, card, id_name = _cluster_input(result, customer)
     feature_cols = list(_RAW if features == "raw" else _SCORES)
+    reserved = [*_OUTPUT_COLUMNS, *_RAW, *feature_cols]
+    if id_name in reserved:
+        raise CvlibInputError(
+            f"the customer id column is named {id_name!r}, which is also a column of the "
+            f"cluster_rfm table ({_listed(list(dict.fromkeys(reserved)))}), so the ids would be "
+            f"overwritten. Rename the id column first, e.g. "
+            f"table.rename(columns={{{id_name!r}: 'customer_id'}}), and pass customer='customer_id'."
+        )
     check_columns_exist(frame, list(dict.fromkeys([*_RAW, *feature_cols])))
     check_numeric(frame, list(dict.fromkeys([*_RAW, *feature_cols])))
     ids = frame[id_name] if id_name in frame.columns else frame.index.to_series()

@@ -447,3 +447,16 @@ def test_progress_bar_can_be_forced_and_disabled(capsys):
     hidden = cluster_rfm(data, k=range(2, 4), customer="cid", progress=False)
     assert capsys.readouterr().err == ""
     pd.testing.assert_frame_equal(shown.diagnostics, hidden.diagnostics)
+
+
+@pytest.mark.parametrize("name", ["cluster", "cluster_name", "cluster_name_zh", "exclusion"])
+def test_customer_id_column_named_like_an_output_column_raises(name):
+    frame = CDNOW_SUB.head(50).rename(columns={"customer_id": name})
+    with pytest.raises(CvlibInputError, match=rf"named '{name}'.*Rename the id column"):
+        cluster_rfm(frame, k=2, n_init=1, customer=name)
+    rfm = SimpleNamespace(table=frame, customer=name, card=None)
+    with pytest.raises(CvlibInputError, match="would be overwritten"):
+        cluster_rfm(rfm, k=2, n_init=1)
+    indexed = frame.set_index(name)  # the index name is used as the id when customer is omitted
+    with pytest.raises(CvlibInputError, match="would be overwritten"):
+        cluster_rfm(indexed, k=2, n_init=1)

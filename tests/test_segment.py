@@ -557,3 +557,71 @@ def test_gini_docstring_has_numpydoc_parameters_and_returns():
     doc = gini.__doc__
     assert "Parameters\n    ----------\n    amounts : Series" in doc
     assert "Returns\n    -------\n    float" in doc
+
+
+def _tiny_rfm():
+    from cvlib.rfm import rfm_table
+
+    tx = pd.DataFrame(
+        {
+            "cid": ["z9", "a1", "m5", "a1", "q2", "z9"],
+            "day": [
+                "2024-01-02",
+                "2024-01-03",
+                "2024-01-04",
+                "2024-01-05",
+                "2024-01-06",
+                "2024-01-07",
+            ],
+            "amt": [50.0, 400.0, 30.0, 100.0, 0.0, 20.0],
+        }
+    )
+    return rfm_table(tx, customer="cid", date="day", amount="amt", occasion="any")
+
+
+def test_abc_on_rfm_result_keeps_string_customer_ids_and_appends_card_section_rfm_12_15():
+    rfm = _tiny_rfm()
+    res = abc_classify(rfm)
+    # per customer: a1 500, z9 70, m5 30, q2 0 (excluded); indexed by the id column, not position
+    assert res.classes.index.name == "cid"
+    assert sorted(res.classes.index) == ["a1", "m5", "q2", "z9"]
+    assert res.classes["a1"] == "A" and pd.isna(res.classes["q2"])
+    assert res.amounts["z9"] == 70.0
+    assert res.n == 3 and res.n_excluded == 1
+    assert res.card is not None
+    assert "abc" in res.card and "counts" in res.card  # the RFM card, extended
+    section = res.card.section("abc")
+    assert section["cuts"] == [0.8, 0.95]
+    assert section["population"] == 3 and section["exclusions"]["amount ≤ 0"] == 1
+    assert section["gini"] == pytest.approx(res.gini)
+    assert section["top_20_share"] == pytest.approx(res.top_share(0.2))
+    assert "abc" not in rfm.card  # the input's card is not changed
+    assert abc_classify(AMOUNTS).card is None  # a plain Series has no card
+
+
+def test_abc_on_cdnow_rfm_result_f24():
+    from cvlib.datasets import load_cdnow
+    from cvlib.rfm import rfm_table
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # CDNOW's 255 exact duplicate rows are kept (rfm.md §19)
+        rfm = rfm_table(load_cdnow(), customer="customer_id", date="date", amount="dollar_value")
+    res = abc_classify(rfm)
+    assert res.n == 23_502 and res.n_excluded == 68
+    assert res.table["customers"].tolist() == [7_695, 8_067, 7_740]
+    assert res.table["revenue_share"].round(3).tolist() == [0.800, 0.150, 0.050]
+    assert abc_classify(rfm, cuts=(0.70, 0.90)).table["customers"].tolist() == [
+        5_149,
+        6_882,
+        11_471,
+    ]
+    assert res.top_share(0.2) == pytest.approx(0.6771, abs=5e-5)
+    assert res.pareto_holds is False
+    assert res.gini == pytest.approx(0.6335, abs=5e-5)
+    assert res.classes.index.name == "customer_id" and res.classes.index[0] == "00001"
+    section = res.card.section("abc")
+    assert section["top_20_customers"] == 4_701
+    assert section["top_20_share"] == pytest.approx(0.6771, abs=5e-5)
+    assert section["gini"] == pytest.approx(0.6335, abs=5e-5)
+    assert section["exclusions"]["amount ≤ 0"] == 68
+    assert section["classes"]["B"]["customers"] == 8_067

@@ -6,6 +6,7 @@ no thresholds, so the thresholds are required arguments.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from numbers import Real
 from typing import Any
@@ -27,8 +28,91 @@ def _days(value: Any, name: str, *, minimum: float = 0) -> float:
     return float(value)
 
 
+# strict ISO 8601 string forms (rfm.md §3, §20.11): the same policy as rfm_table
+_ISO_FORMATS = (
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+    (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", "%Y-%m-%dT%H:%M:%S"),
+    (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S"),
+)
+
+
+def _result_date_format(result: Any) -> str | None:
+    """The date_format the RFM result was built with, when it records one (else None)."""
+    fmt = getattr(result, "date_format", None)
+    if fmt is None:
+        card = getattr(result, "card", None)
+        try:
+            fmt = card.section("dates").get("date_format") if card is not None else None
+        except (KeyError, AttributeError, TypeError):
+            fmt = None
+    return fmt if isinstance(fmt, str) else None
+
+
+def _parse_dates(values: pd.Series, date: Hashable, date_format: str | None) -> pd.Series:
+    """Dates of ``tx`` parsed strictly: datetimes as they are, strings only with ``date_format``
+    or in strict ISO 8601; cvlib never guesses dd/mm vs mm/dd (rfm.md §20.11)."""
+    if date_format is not None and not isinstance(date_format, str):
+        raise CvlibInputError(
+            f"date_format must be a strptime format string such as '%d/%m/%Y', got {date_format!r}."
+        )
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if date_format is not None:
+            raise CvlibInputError(
+                f"date_format={date_format!r} applies to string dates only; column {date!r} is "
+                f"already {values.dtype}. Drop date_format."
+            )
+        return values
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred in ("date", "datetime", "datetime64", "empty"):
+        if date_format is not None and inferred != "empty":
+            raise CvlibInputError(
+                f"date_format={date_format!r} applies to string dates only; column {date!r} "
+                f"already holds {inferred} values. Drop date_format."
+            )
+        return pd.to_datetime(values)
+    if inferred != "string":
+        raise CvlibInputError(
+            f"date column {date!r} holds {inferred} values ({values.dtype}); cvlib does not guess "
+            f"dates. Pass datetimes, dates, strict ISO 8601 strings ('YYYY-MM-DD'), or strings "
+            f'with date_format= (e.g. date_format="%Y%m%d" after .astype(str)).'
+        )
+    text = values.astype(object).where(values.notna(), None)
+    present = text.dropna().astype(str)
+    fmt = date_format
+    if fmt is None:
+        for pattern, candidate in _ISO_FORMATS:
+            if present.str.fullmatch(pattern).all():
+                fmt = candidate
+                break
+        else:
+            iso = pd.Series(False, index=present.index)
+            for pattern, _ in _ISO_FORMATS:
+                iso |= present.str.fullmatch(pattern)
+            bad = present[~iso].head(3).tolist()
+            example = ", ".join(map(repr, bad)) if bad else "values in more than one ISO form"
+            hint = "%Y%m%d" if bad and all(re.fullmatch(r"\d{8}", v) for v in bad) else "%d/%m/%Y"
+            raise CvlibInputError(
+                f"ambiguous date format in column {date!r} (e.g. {example}); cvlib reads strings "
+                f"only in strict ISO 8601 (YYYY-MM-DD, optionally with 'T'/' ' HH:MM:SS) and "
+                f"never guesses dd/mm vs mm/dd. Pass date_format= (the one given to rfm_table), "
+                f'e.g. date_format="{hint}".'
+            )
+    try:
+        return pd.to_datetime(text, format=fmt)
+    except (ValueError, TypeError) as exc:
+        raise CvlibInputError(
+            f"column {date!r} could not be parsed with date_format={fmt!r}: "
+            f"{str(exc).splitlines()[0].rstrip('.')}. Check date_format."
+        ) from exc
+
+
 def _visit_days(
-    tx: Any, customer: Hashable, date: Hashable, tz: str | None, as_of: pd.Timestamp
+    tx: Any,
+    customer: Hashable,
+    date: Hashable,
+    tz: str | None,
+    as_of: pd.Timestamp,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Distinct (customer, local calendar day) pairs up to ``as_of``, collected to pandas."""
     frame = nw.from_native(tx)
@@ -37,7 +121,7 @@ def _visit_days(
     else:
         frame = frame.select(customer, date).unique()
     days = frame.to_pandas()
-    stamp = pd.to_datetime(days[date])
+    stamp = _parse_dates(days[date], date, date_format)
     if getattr(stamp.dt, "tz", None) is not None:
         stamp = stamp.dt.tz_convert(tz) if tz else stamp
         stamp = stamp.dt.tz_localize(None)
@@ -54,6 +138,7 @@ def lifecycle_flags(
     churned_after: float,
     grace_days: float = 3,
     date: Hashable | None = None,
+    date_format: str | None = None,
     as_of: Any = None,
     window: int = 6,
     min_gaps: int = 2,
@@ -82,8 +167,15 @@ def lifecycle_flags(
         Days beyond the usual cycle before the alert (the source's 3 days).
     date : column name, optional
         The date column of ``tx`` (required with ``tx``).
+    date_format : str, optional
+        strptime format of string dates in ``tx`` (e.g. ``"%d/%m/%Y"``); default the one the
+        result was built with when it records it. Without it, strings must be strict ISO 8601
+        (``YYYY-MM-DD``, optionally with ``T``/space ``HH:MM:SS``); other strings raise
+        ``CvlibInputError`` (cvlib never guesses dd/mm vs mm/dd). Datetime columns are used as
+        they are (tz-aware ones converted to ``result.tz``).
     as_of : date, optional
-        Reference date of the alert; default the result's analysis date.
+        Reference date of the alert (an ISO date string, date or Timestamp; a tz-aware one is
+        converted to ``result.tz`` and its local date taken); default the result's analysis date.
     window, min_gaps : int
         Number of most recent gaps used for the usual cycle, and the minimum number required.
 
@@ -145,7 +237,14 @@ def lifecycle_flags(
     )
     out["status"] = status
     out["status_zh"] = out["status"].map(STATUS_ZH)
-    reference = pd.Timestamp(as_of) if as_of is not None else result.analysis_date
+    if as_of is None:
+        reference = pd.Timestamp(result.analysis_date)
+    else:
+        from cvlib.rfm._prepare import parse_day
+
+        reference = parse_day(as_of, "as_of", getattr(result, "tz", None))
+    if date_format is None:
+        date_format = _result_date_format(result)
     info = {
         "dormant_after": dormant,
         "churned_after": churned,
@@ -157,7 +256,7 @@ def lifecycle_flags(
             raise CvlibInputError("pass date= (the date column of tx) to compute the cycle alert.")
         native = nw.from_native(tx)
         check_columns_exist(pd.DataFrame(columns=native.columns), [customer, date])
-        visits = _visit_days(tx, customer, date, result.tz, reference.normalize())
+        visits = _visit_days(tx, customer, date, result.tz, reference.normalize(), date_format)
         visits = visits.sort_values(["customer", "day"], kind="stable")
         gaps = visits.groupby("customer", sort=False)["day"].diff().dt.days
         visits = visits.assign(gap=gaps)
