@@ -579,3 +579,25 @@ def test_duckdb_without_tz_uses_the_connection_zone_and_says_so(london):
         if zone == "Europe/London":
             assert_same_table(reference.table, res.table)
         connection.close()
+
+
+def test_polars_duplicates_on_key_hash_equal_the_full_row_hash():
+    # hashing the key columns only (then comparing candidates exactly over every column) finds
+    # the same duplicates and amount as hashing every column, including -0.0/0.0 and NaN
+    import narwhals as nw
+
+    from cvlib.rfm import _backends as be
+
+    base = synthetic_transactions(5_000)
+    near = base.iloc[:40].assign(product=base["product"].iloc[:40] + 1)
+    odd = base.iloc[[0, 0, 1, 1]].assign(amount=[0.0, -0.0, np.nan, np.nan])
+    frame = pl.from_pandas(pd.concat([base, near, base.iloc[[3, 7, 7]], odd], ignore_index=True))
+    lazy = nw.from_native(frame).lazy()
+    columns = list(frame.columns)
+    full = be.polars_duplicates(lazy, columns, "amount")
+    keyed = be.polars_duplicates(
+        lazy, columns, "amount", keys=["customer_id", "timestamp", "amount"]
+    )
+    assert full is not None and keyed is not None
+    assert keyed[0] == full[0] == frame.height - frame.unique().height
+    assert keyed[1] == pytest.approx(full[1], rel=1e-12, abs=1e-9)

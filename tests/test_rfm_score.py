@@ -627,3 +627,32 @@ def test_bad_tables():
         score(t.iloc[:0], customer="id")
     with pytest.raises(TypeError, match="rfm_table"):
         score([1, 2, 3])
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_bins_by_edges_match_a_binary_search(side):
+    # the per-edge comparison path gives searchsorted's counts: ties at an edge, repeated
+    # edges, values at 9-decimal noise from an edge, ±inf; NaN values and many edges fall back
+    rng = np.random.default_rng(7)
+    x = np.concatenate(
+        [rng.integers(0, 6, 500).astype(float), [1.0 + 1e-12, 2.0 - 1e-12, np.inf, -np.inf]]
+    )
+    cases = [
+        np.array([1.0, 2.0, 2.0, 4.0]),
+        np.array([0.5]),
+        np.array([1.0 + 1e-11, 3.0]),
+        np.arange(12, dtype=float) / 2,  # more than 8 edges: binary search
+    ]
+    for edges in cases:
+        for values in (x, np.append(x, np.nan)):
+            expected = (
+                np.searchsorted(
+                    np.round(edges, score_module.ROUND_DECIMALS),
+                    np.round(values, score_module.ROUND_DECIMALS),
+                    side=side,
+                )
+                + 1
+            )
+            got = score_module._raw_bins_by_edges(values, edges, side)
+            assert got.dtype == np.int64
+            np.testing.assert_array_equal(got, expected)

@@ -697,7 +697,10 @@ def prepare(tx: Any, options: Options) -> Prepared:
         for step in steps:
             if step:
                 frame = frame.with_columns(**step)
-        miss_d = nw.col(D).is_null()
+        # D = T truncated to the day: T is null exactly where D is, and the day of min(T) /
+        # max(T) is min(D) / max(D) (_as_day normalises), so pass 1 reads T and skips the
+        # truncation of every row on lazy engines
+        miss_d = nw.col(T).is_null()
         # Pass 1: the counts, the input amount and the date range of all rows. When no row has
         # a missing value (the usual case) the conditional sums and the date range over the
         # valid rows equal these, so pass 2 (the same expressions restricted to the valid rows)
@@ -721,10 +724,10 @@ def prepare(tx: Any, options: Options) -> Prepared:
             later["amount_missing_date"] = _sum_if(~miss_c & miss_d & ok_a, a)
             later["amount_valid"] = _sum_if(valid, a)
         later["rows_valid"] = _count(valid)
-        later["min_day"] = nw.when(valid).then(nw.col(D)).min()
-        later["max_day"] = nw.when(valid).then(nw.col(D)).max()
-        exprs["__all_min_day"] = nw.col(D).min()
-        exprs["__all_max_day"] = nw.col(D).max()
+        later["min_day"] = nw.when(valid).then(nw.col(T)).min()
+        later["max_day"] = nw.when(valid).then(nw.col(T)).max()
+        exprs["__all_min_day"] = nw.col(T).min()
+        exprs["__all_max_day"] = nw.col(T).max()
         stats = _collect_row(frame.select(**exprs))
         flawed = ("rows_missing_customer", "rows_missing_date", "rows_missing_amount")
         if any(stats.get(k, 0) for k in (*flawed, "rows_infinite_amount")):
@@ -857,7 +860,20 @@ def prepare(tx: Any, options: Options) -> Prepared:
     else:
         found = None
         if source.backend == "polars":
-            found = be.polars_duplicates(frame, original, A if amount is not None else None)
+            keys = [
+                c
+                for c in (
+                    options.customer,
+                    options.date,
+                    options.amount,
+                    options.quantity,
+                    options.price,
+                )
+                if c is not None
+            ]
+            found = be.polars_duplicates(
+                frame, original, A if amount is not None else None, keys=keys
+            )
         elif source.backend == "duckdb" and be.duckdb_no_duplicates(frame, original):
             found = (0, 0.0)
         if found is not None:
