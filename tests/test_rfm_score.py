@@ -656,3 +656,34 @@ def test_bins_by_edges_match_a_binary_search(side):
             got = score_module._raw_bins_by_edges(values, edges, side)
             assert got.dtype == np.int64
             np.testing.assert_array_equal(got, expected)
+
+
+def test_review_fixes_nonpositive_guard_btyd_message_and_reserved_id_names():
+    """score uses rfm_table's 9-decimal guard; a BTYD result is named as such; ids named like
+    output columns are refused up front (rfm.md §7.5, §20.8)."""
+    import warnings
+
+    from cvlib.rfm import btyd_summary, rfm_table
+
+    tx = pd.DataFrame(
+        {
+            "cust": ["a", "a", "a", "b", "c"],
+            "d": pd.to_datetime(
+                ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-02", "2024-01-03"]
+            ),
+            "amt": [0.1, 0.2, -0.3, 5.0, 7.0],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rfm = rfm_table(tx, customer="cust", date="d", amount="amt")
+        assert bool(rfm.table.loc[rfm.table["cust"] == "a", "m_nonpositive"].iloc[0])
+        with pytest.raises(ValueError, match="monetary <= 0"):
+            score(rfm, bins=2, nonpositive="raise")
+        separated = score(rfm, bins=2, nonpositive="separate")
+        assert separated.table.loc[separated.table["cust"] == "a", "m_score"].isna().all()
+        with pytest.raises(KeyError, match="BTYD summary"):
+            score(btyd_summary(tx, customer="cust", date="d", amount="amt"))
+        for name in ("segment", "r_score", "wrfm", "cluster"):
+            with pytest.raises(ValueError, match="rename it"):
+                rfm_table(tx.rename(columns={"cust": name}), customer=name, date="d", amount="amt")

@@ -176,6 +176,13 @@ class ScoredResult(ResultMixin):
 # input handling shared with the rule engine
 
 
+_BTYD_HINT = (
+    " This looks like a BTYD summary (btyd_summary): its 'frequency' counts repeat periods and "
+    "'recency' is the age at the last purchase, so it must not be scored as classic RFM; use "
+    "cvlib.rfm.rfm_table(...)."
+)
+
+
 def _customer_table(
     result: Any, customer: Hashable | None, function: str
 ) -> tuple[pd.DataFrame, DefinitionCard, Hashable]:
@@ -226,23 +233,24 @@ def _customer_table(
             f"{function}() needs the result of cvlib.rfm.rfm_table(...) or a pandas DataFrame "
             f"with customer=; got {type(result).__name__}."
         )
+    if {"recency", "T"} <= set(table.columns) and "recency_days" not in table.columns:
+        raise KeyError(_BTYD_HINT.strip())
     if customer not in table.columns:
         raise KeyError(
             f"customer id column {customer!r} not found; available columns: "
             f"{', '.join(map(repr, table.columns))}."
+        )
+    if customer in STALE_COLUMNS:
+        raise CvlibInputError(
+            f"the customer id column is called {customer!r}, a column that {function}() and "
+            f"later steps write; rename it (e.g. to 'customer_id') before computing the RFM table."
         )
     if table.columns.duplicated().any():
         dup = list(table.columns[table.columns.duplicated()])
         raise CvlibInputError(f"the customer table has duplicate column names {dup}; rename them.")
     missing = [c for c in RAW_COLUMNS.values() if c not in table.columns]
     if missing:
-        hint = ""
-        if {"recency", "T"} <= set(table.columns):
-            hint = (
-                " This looks like a BTYD summary (btyd_summary): its 'frequency' counts repeat "
-                "periods and 'recency' is the age at the last purchase, so it must not be scored "
-                "as classic RFM; use cvlib.rfm.rfm_table(...)."
-            )
+        hint = _BTYD_HINT if {"recency", "T"} <= set(table.columns) else ""
         raise KeyError(
             f"{function}() needs the columns recency_days, frequency and monetary of the classic "
             f"customer table; missing {', '.join(map(repr, missing))}; available columns: "
@@ -654,7 +662,8 @@ def score(
         table = table.drop(columns=replaced)
     raw = _raw_values(table)
     buying = raw["F"] > 0
-    nonpos = buying & (raw["M"] <= 0)
+    # the float-noise guard of rfm_table's m_nonpositive: 0.1 + 0.2 - 0.3 counts as 0
+    nonpos = buying & (np.round(raw["M"], 9) <= 0)
     n_nonpos = int(nonpos.sum())
     if nonpositive == "raise" and n_nonpos:
         raise CvlibInputError(

@@ -23,6 +23,7 @@ from cvlib._warnings import DataQualityWarning
 from cvlib.rfm import _backends as be
 from cvlib.rfm import _prepare as prep
 from cvlib.rfm._card import DefinitionCard
+from cvlib.rfm._score import STALE_COLUMNS
 
 __all__ = ["GRAINS", "RFMResult", "rfm_table"]
 
@@ -38,6 +39,15 @@ OUTPUT_COLUMNS = (
     "m_nonpositive",
     "return_lines",
     "return_amount",
+)
+#: Names an id column must not have: the RFM table's columns and those later steps add.
+RESERVED_NAMES = (
+    *OUTPUT_COLUMNS,
+    *STALE_COLUMNS,
+    "cluster",
+    "cluster_name",
+    "cluster_name_zh",
+    "exclusion",
 )
 
 _GRAIN_TEXT = {
@@ -261,11 +271,11 @@ def rfm_table(
         grain = "order" if order is not None else "day"
     check_choice("grain", grain, GRAINS)
     check_choice("monetary", monetary, MONETARY)
-    if customer in OUTPUT_COLUMNS:
+    if customer in RESERVED_NAMES:
         raise CvlibInputError(
-            f"the customer column is called {customer!r}, a name of the RFM table's own columns "
-            f"({', '.join(OUTPUT_COLUMNS)}); rename it, e.g. tx.rename(columns={{{customer!r}: "
-            f"'customer_id'}})."
+            f"the customer column is called {customer!r}, a name of a column that rfm_table, "
+            f"score, segment or cluster_rfm write ({', '.join(RESERVED_NAMES)}); rename it, e.g. "
+            f"tx.rename(columns={{{customer!r}: 'customer_id'}})."
         )
     if grain == "order" and order is None:
         raise CvlibInputError(
