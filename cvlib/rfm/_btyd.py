@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import numbers
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +21,6 @@ import pandas as pd
 
 from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError
-from cvlib._warnings import DataQualityWarning
 from cvlib.rfm import _backends as be
 from cvlib.rfm import _prepare as prep
 from cvlib.rfm._card import DefinitionCard
@@ -290,7 +288,7 @@ def btyd_summary(
         )
     p = prep.prepare(tx, options)
     if p.max_day is None:
-        _emit(p)
+        prep.emit_warnings(p)
         raise prep.no_rows_error(p, "every row has a missing customer id, date or amount")
     given = observation_end is not None
     end = prep.parse_day(observation_end, "observation_end", p.zone) if given else p.max_day
@@ -318,7 +316,7 @@ def btyd_summary(
             f"observation_end {end.date()} (period {end_period.date()}); see the card."
         )
     if counts["rows_in_window"] == 0:
-        _emit(p)
+        prep.emit_warnings(p)
         raise prep.no_rows_error(p, "no row falls in the observation period")
 
     # ---- Stage A: line items -> (customer, period) -> customers
@@ -393,7 +391,7 @@ def btyd_summary(
         given,
         counts,
     )
-    _emit(p)
+    prep.emit_warnings(p)
     return BTYDResult(
         table=table,
         counts=counts,
@@ -411,12 +409,6 @@ def btyd_summary(
         missing=missing,
         duplicates=duplicates,
     )
-
-
-def _emit(p: prep.Prepared) -> None:
-    for message in p.warnings:
-        warnings.warn(message, DataQualityWarning, stacklevel=3)
-    p.warnings.clear()
 
 
 def _summary_table(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from cvlib._validation import CvlibInputError, check_choice
+from cvlib._warnings import DataQualityWarning
 from cvlib.rfm import _backends as be
 
 # Internal column names (prefixed so they cannot meet a user's column by accident).
@@ -1160,3 +1162,10 @@ def reconciliation(
             f"input {lhs:,.2f} = {terms} + excluded {total_excluded:,.2f} {'✓' if holds else '✗'}"
         ),
     }
+
+
+def emit_warnings(p: Prepared, stacklevel: int = 3) -> None:
+    """Issue the pipeline's queued data-quality warnings once (at the caller's call site)."""
+    for message in p.warnings:
+        warnings.warn(message, DataQualityWarning, stacklevel=stacklevel)
+    p.warnings.clear()

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import html
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,6 @@ import pandas as pd
 
 from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice
-from cvlib._warnings import DataQualityWarning
 from cvlib.rfm import _backends as be
 from cvlib.rfm import _prepare as prep
 from cvlib.rfm._card import DefinitionCard
@@ -303,7 +301,7 @@ def rfm_table(
     )
     p = prep.prepare(tx, options)
     if p.max_day is None:
-        _emit(p)
+        prep.emit_warnings(p)
         raise prep.no_rows_error(p, "every row has a missing customer id, date or amount")
     ref, rule = prep.resolve_reference(analysis_date, "analysis_date", p.max_day, p.zone)
     start = None if window_start is None else prep.parse_day(window_start, "window_start", p.zone)
@@ -327,7 +325,7 @@ def rfm_table(
             f"{ref.date()} (amount {counts['amount_after_analysis_date']:,.2f}); see the card."
         )
     if counts["rows_in_window"] == 0:
-        _emit(p)
+        prep.emit_warnings(p)
         raise prep.no_rows_error(p, "no row falls in the window")
 
     # ---- Stage A: line items -> orders -> customers, on the input's engine
@@ -377,7 +375,7 @@ def rfm_table(
             f"(customer, order) pair is counted as its own order."
         )
     card = _card(p, grain, occasion, monetary, ref, rule, start, counts)
-    _emit(p)
+    prep.emit_warnings(p)
     return RFMResult(
         table=table,
         counts=counts,
@@ -398,12 +396,6 @@ def rfm_table(
         cancel_prefix=cancel_prefix,
         cancel_col=cancel_col,
     )
-
-
-def _emit(p: prep.Prepared) -> None:
-    for message in p.warnings:
-        warnings.warn(message, DataQualityWarning, stacklevel=3)
-    p.warnings.clear()
 
 
 def _days(ref: pd.Timestamp, dates: np.ndarray) -> pd.arrays.IntegerArray:
