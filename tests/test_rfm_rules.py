@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from rfm_helpers import ID, cdnow_customers, frame_of, quiet_score
 
-from cvlib._warnings import CvlibWarning, DataQualityWarning, RuleTableWarning
+from cvlib._warnings import RuleTableWarning
 from cvlib.datasets import load_cdnow
 from cvlib.rfm import (
     PRESETS,
@@ -20,15 +21,12 @@ from cvlib.rfm import (
     SegmentedResult,
     cn8,
     load_rules,
-    rfm_table,
-    score,
     segment,
     segment_summary,
     validate_rules,
 )
 from cvlib.rfm import _rules as rules_module
 
-ID = {"customer": "customer_id"}
 CN8_ZH = (
     "重要价值客户",
     "重要发展客户",
@@ -43,18 +41,6 @@ CN8_ZH = (
 
 # ------------------------------------------------------------------------------------------
 # fixtures: the CDNOW customer table of rfm.md §19 (grain row, analysis date 1998-07-01)
-
-
-def cdnow_customers(tx: pd.DataFrame, *, grain: str = "row"):
-    """CDNOW customer table with the rfm.md §19 defaults (analysis date = last date + 1 day).
-
-    The 255 exact duplicate rows are kept (and reported by a DataQualityWarning, silenced here).
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        return rfm_table(
-            tx, customer="customer_id", date="date", amount="dollar_value", grain=grain
-        )
 
 
 @pytest.fixture(scope="module")
@@ -75,16 +61,6 @@ def scored5(cdnow):
 @pytest.fixture(scope="module")
 def scored4(cdnow):
     return quiet_score(cdnow, bins=4)
-
-
-def quiet_score(result, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CvlibWarning)
-        return score(result, **{**ID, **kwargs})
-
-
-def frame_of(result) -> pd.DataFrame:
-    return result if isinstance(result, pd.DataFrame) else result.table
 
 
 def seg_counts(result: SegmentedResult, column: str = "segment") -> dict[str, int]:

@@ -9,31 +9,17 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from rfm_helpers import ID, cdnow_customers, frame_of, quiet_score
 
-from cvlib._warnings import CvlibWarning, DataQualityWarning, ScoreWarning
+from cvlib._warnings import ScoreWarning
 from cvlib.ahp import InconsistencyWarning
 from cvlib.datasets import load_cdnow
 from cvlib.rfm import RFMResult, ScoredResult, rfm_table, score, weighted_score
 from cvlib.rfm import _score as score_module
 from cvlib.rfm._card import DefinitionCard
 
-ID = {"customer": "customer_id"}
-
-
 # ------------------------------------------------------------------------------------------
 # fixtures: the CDNOW customer table of rfm.md §19 (grain row, analysis date 1998-07-01)
-
-
-def cdnow_customers(tx: pd.DataFrame, *, grain: str = "row"):
-    """CDNOW customer table with the rfm.md §19 defaults (analysis date = last date + 1 day).
-
-    The 255 exact duplicate rows are kept (and reported by a DataQualityWarning, silenced here).
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DataQualityWarning)
-        return rfm_table(
-            tx, customer="customer_id", date="date", amount="dollar_value", grain=grain
-        )
 
 
 @pytest.fixture(scope="module")
@@ -49,16 +35,6 @@ def cdnow(tx):
 @pytest.fixture(scope="module")
 def cdnow_early(tx):
     return cdnow_customers(tx[tx["date"] <= "1997-03-31"])
-
-
-def quiet_score(result, **kwargs) -> ScoredResult:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CvlibWarning)
-        return score(result, **{**ID, **kwargs})
-
-
-def frame_of(result) -> pd.DataFrame:
-    return result if isinstance(result, pd.DataFrame) else result.table
 
 
 def counts(scored: ScoredResult, d: str) -> dict[int, int]:
@@ -663,7 +639,7 @@ def test_review_fixes_nonpositive_guard_btyd_message_and_reserved_id_names():
     output columns are refused up front (rfm.md §7.5, §20.8)."""
     import warnings
 
-    from cvlib.rfm import btyd_summary, rfm_table
+    from cvlib.rfm import btyd_summary
 
     tx = pd.DataFrame(
         {
