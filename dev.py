@@ -7,7 +7,8 @@
 
 Needs only Python 3.11 (or newer) and access to the package registries. The set-up creates
 ``.venv/``, installs cvlib with its extras (CJK font, test tools, test-only oracles), registers the
-``python3`` Jupyter kernel inside the venv and verifies the bundled data's checksums. It is skipped
+``python3`` Jupyter kernel inside the venv, verifies the bundled data's checksums and fetches
+the GPL survey data (psych bfi) into the git-ignored ``.cache/`` (checksummed, once). It is skipped
 when ``.venv`` was set up from the current ``pyproject.toml`` already. On Debian, where ``venv``
 lives in a separate package, it installs ``python3-venv`` with apt-get when run as root.
 Standard library only, so that it runs before anything is installed.
@@ -27,7 +28,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".cvlib-installed"
-EXTRAS = "fonts,test,oracles,polars,duckdb"
+EXTRAS = "fonts,test,oracles,polars,duckdb,excel,spss"
 
 
 def run(*cmd: str | Path, check: bool = True) -> int:
@@ -79,8 +80,14 @@ def fingerprint() -> str:
 
 
 def setup() -> None:
-    if STAMP.exists() and STAMP.read_text().strip() == fingerprint() and PY.exists():
-        return
+    if not (STAMP.exists() and STAMP.read_text().strip() == fingerprint() and PY.exists()):
+        install()
+    # GPL survey data (methods/survey.md §12): downloaded and verified into a git-ignored cache;
+    # a no-op when the cache is already filled
+    run(PY, "-m", "cvlib.datasets", "fetch")
+
+
+def install() -> None:
     if not PY.exists():
         create_venv(base_python())
     run(PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip")

