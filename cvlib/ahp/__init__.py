@@ -13,6 +13,9 @@ Main entry points:
 * :func:`judgment_matrix` - the canonical, validated 判断矩阵 from any input form;
 * :data:`RI_TABLES`, :func:`random_index`, :func:`simulate_ri` - named RI tables (随机一致性指标);
 * :func:`gci` - geometric consistency index;
+* :func:`incomplete_weights` - incomplete matrices (不完全判断矩阵): Harker, LLSM, λ-min;
+* :func:`diagnose`, :func:`repair`, :func:`three_cycles` - inconsistency diagnostics per
+  respondent (不一致判断诊断) and the opt-in, audited repair loop;
 * :func:`hierarchy` - indicator tree, global weights (层次总排序), combined consistency
   (组合一致性), alternatives in distributive and ideal modes.
 """
@@ -25,6 +28,17 @@ from ._consistency import (
     gci_threshold,
     random_index,
     simulate_ri,
+)
+from ._diagnostics import (
+    RANK_BY,
+    CycleResult,
+    DiagnosisResult,
+    RepairResult,
+    RepairWarning,
+    diagnose,
+    error_matrix,
+    repair,
+    three_cycles,
 )
 from ._errors import (
     ORIENTATION,
@@ -44,11 +58,30 @@ from ._errors import (
     ScaleWarning,
 )
 from ._hierarchy import AlternativesResult, HierarchyResult, hierarchy
+from ._incomplete import (
+    INCOMPLETE_METHODS,
+    DisconnectedComparisonsError,
+    IncompleteResult,
+    incomplete_weights,
+)
 from ._matrix import S17, JudgmentStack, judgment_matrix, survey_matrices
 from ._priority import LAMBDA_ESTIMATORS, METHOD_ALIASES
 from ._weights import AHPResult, direct_weights, format_weights, gci, measured_weights, weights
 
 __all__ = [
+    "INCOMPLETE_METHODS",
+    "RANK_BY",
+    "CycleResult",
+    "DiagnosisResult",
+    "DisconnectedComparisonsError",
+    "IncompleteResult",
+    "RepairResult",
+    "RepairWarning",
+    "diagnose",
+    "error_matrix",
+    "incomplete_weights",
+    "repair",
+    "three_cycles",
     "GCI_THRESHOLDS",
     "LAMBDA_ESTIMATORS",
     "METHOD_ALIASES",
