@@ -122,3 +122,40 @@ def test_every_notebook_parameter_has_a_help_comment_and_quick_and_lang_exist():
         undocumented = [name for name, p in params.items() if not p["help"].strip()]
         assert not undocumented, f"{ipynb.name}: parameters without a help comment {undocumented}"
         assert {"quick", "lang", "data_dir"} <= set(params), ipynb.name
+
+
+@pytest.fixture(scope="module")
+def report_03(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return render("03_questionnaire_analysis", {"quick": True}, out=out, tag="test")
+
+
+@pytest.fixture(scope="module")
+def report_03_zh(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return render(
+        "03_questionnaire_analysis", {"quick": True}, param_file="zh", out=out, tag="test-zh"
+    )
+
+
+def _errors(ipynb: str) -> list:
+    nb = json.loads(Path(ipynb).read_text(encoding="utf-8"))
+    return [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def test_notebook_03_renders_reliability_validity_and_groups_on_bfi(report_03):
+    text = _visible_text(Path(report_03.html).read_text(encoding="utf-8"))
+    assert "Neuroticism: α = 0.81" in text  # survey.md §7.5: 0.813963 (pairwise)
+    assert "KMO = 0.85" in text  # survey.md §8.4: 0.845897 (pairwise)
+    for label in ("Cronbach", "Bartlett", "Parallel analysis", "Cramér", "Levene", "Tukey"):
+        assert label in text, label
+    assert not _errors(report_03.ipynb)
+
+
+def test_notebook_03_renders_in_chinese_on_the_bundled_survey(report_03_zh):
+    html = Path(report_03_zh.html).read_text(encoding="utf-8")
+    text = _visible_text(html)
+    for label in ("问卷分析", "信度分析", "顾客满意", "感知质量", "很满意", "弱题项", "净推荐值"):
+        assert label in text, label
+    assert html.count("data:image/png;base64,") >= 5
+    assert not _errors(report_03_zh.ipynb)
