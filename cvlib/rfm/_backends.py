@@ -9,6 +9,13 @@ pandas (Stage B). This module holds what narwhals does not cover the same way on
 * the local wall-clock time of a tz-aware column in another zone. DuckDB and PySpark keep the zone
   in the connection/session, not in the data type, and narwhals refuses ``convert_time_zone`` to
   any other zone there (§16 rule 4); we use the engine's own function instead;
+* PySpark's session time zone (``spark.sql.session.timeZone``): Spark ``TIMESTAMP`` values are
+  instants rendered in that zone, ``date_trunc`` returns such instants, a naive Python datetime
+  literal becomes an instant in the *Python process's* zone, and ``toArrow`` hands instants over
+  as UTC. Local times, days and day literals are therefore kept zone-free on Spark
+  (``TIMESTAMP_NTZ`` / ``DATE``: :func:`add_local_time_native`, :func:`day_expr`,
+  :func:`day_value`), and instants are collected as the wall clock of the session zone
+  (:func:`collect_pandas`), so the customer table does not depend on the session zone;
 * pandas ``object`` date columns (mixed time zones, ``datetime.date`` objects), which only pandas
   can hold;
 * collecting a small result to pandas with one dtype per column (§16 rule 5);
@@ -38,8 +45,11 @@ __all__ = [
     "add_local_time_native",
     "as_datetime_ns",
     "as_int64",
+    "backend_of",
     "check_time_zone",
     "collect_pandas",
+    "day_expr",
+    "day_value",
     "examples",
     "local_time_expr",
     "normalize_time_types",
@@ -49,6 +59,7 @@ __all__ = [
     "polars_duplicates",
     "repeated_values",
     "scalar",
+    "spark_session_zone",
     "wrap",
 ]
 
@@ -109,7 +120,7 @@ def wrap(tx: Any) -> Source:
         raise CvlibInputError(f"tx could not be read: {exc}") from exc
     if isinstance(wrapped, nw.Series):
         raise TypeError(f"tx must be {ACCEPTED}, got a Series.")
-    backend = str(wrapped.implementation).lower().replace("implementation.", "")
+    backend = backend_of(wrapped)
     eager = wrapped if isinstance(wrapped, nw.DataFrame) else None
     if eager is not None:
         frame = eager.lazy()
@@ -120,7 +131,34 @@ def wrap(tx: Any) -> Source:
         if backend == "polars":
             kind = "polars LazyFrame"
     schema = dict(frame.collect_schema())
+    if backend in SPARK_BACKENDS:
+        schema = _live_session_zone(frame, schema)
     return Source(frame, eager, backend, kind, tuple(schema), schema)
+
+
+#: narwhals implementation names of PySpark (classic and Connect).
+SPARK_BACKENDS = ("pyspark", "pyspark[connect]")
+
+
+def spark_session_zone(sdf: Any) -> str:
+    """The session time zone of a PySpark DataFrame, read now (``spark.sql.session.timeZone``)."""
+    return str(sdf.sparkSession.conf.get("spark.sql.session.timeZone"))
+
+
+def _live_session_zone(frame: nw.LazyFrame, schema: dict[str, Any]) -> dict[str, Any]:
+    """Spark ``TIMESTAMP`` columns as ``Datetime(time_zone=<the session zone now>)``.
+
+    narwhals caches the session zone per session (``fetch_session_time_zone``), so after a
+    ``spark.conf.set("spark.sql.session.timeZone", ...)`` it reports the old zone; Spark renders
+    (and casts) in the current one, which is the one the card must name.
+    """
+    zone = spark_session_zone(frame.to_native())
+    return {
+        name: nw.Datetime(dtype.time_unit, zone)
+        if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None
+        else dtype
+        for name, dtype in schema.items()
+    }
 
 
 _DUCKDB_TIME_CASTS = {
@@ -203,6 +241,8 @@ def add_local_time_native(
     refuses ``convert_time_zone`` to any other zone (§16 rule 4), so the engine's own function
     is used. ``target`` was validated against the IANA database, so quoting it is safe.
     """
+    if backend in SPARK_BACKENDS:
+        return nw.from_native(frame.to_native().withColumn(out, _spark_wall_clock(column, target)))
     if target == data_zone:  # the engine's own rendering zone: a plain cast does it
         return frame.with_columns(nw.col(column).dt.replace_time_zone(None).alias(out))
     if backend == "duckdb":
@@ -210,14 +250,56 @@ def add_local_time_native(
         rel = frame.to_native()
         sql = f"*, CAST(timezone('{target}', {_quote(column)}) AS TIMESTAMP) AS {_quote(out)}"
         return nw.from_native(rel.project(sql))
-    # Spark: CAST(ts AS TIMESTAMP_NTZ) is the wall clock in the session zone; convert_timezone
-    # (Spark >= 3.4) moves a wall clock from the session zone to `target`.
+    # other session-zone engines (sqlframe): the wall clock in the session zone, moved to target
     from pyspark.sql import functions as F
 
     sdf = frame.to_native()
     name = column.replace("`", "``")
     expr = F.expr(f"convert_timezone('{data_zone}', '{target}', CAST(`{name}` AS TIMESTAMP_NTZ))")
     return nw.from_native(sdf.withColumn(out, expr))
+
+
+def _spark_wall_clock(column: str, target: str) -> Any:
+    """Spark column: the ``TIMESTAMP_NTZ`` wall clock in ``target`` of the instants ``column``.
+
+    Independent of the session zone: ``unix_micros`` is the instant, added to the NTZ epoch it
+    is the UTC wall clock, and ``convert_timezone`` from UTC (which has no DST) to ``target`` is
+    exact. (``CAST(ts AS TIMESTAMP_NTZ)`` would pass through the session zone's wall clock,
+    which repeats an hour when DST ends: the instants of that hour could land an hour off.)
+    """
+    from pyspark.sql import functions as F
+
+    utc = f"timestampadd(MICROSECOND, unix_micros({_backtick(column)}), TIMESTAMP_NTZ'1970-01-01')"
+    if target in ("UTC", "Etc/UTC"):
+        return F.expr(utc)
+    return F.expr(f"convert_timezone('UTC', '{target}', {utc})")
+
+
+def day_expr(column: str, backend: str) -> nw.Expr:
+    """The calendar day (naive midnight) of the naive local-time ``column``.
+
+    ``dt.truncate("1d")`` everywhere but on Spark, where ``date_trunc`` returns a ``TIMESTAMP``
+    (an instant at midnight in the session zone; where DST starts at midnight, 01:00). There the
+    day is ``CAST(CAST(t AS DATE) AS TIMESTAMP_NTZ)``: zone-free for a ``TIMESTAMP_NTZ`` column.
+    """
+    if backend in SPARK_BACKENDS:
+        return nw.col(column).cast(nw.Date).cast(nw.Datetime("us"))
+    return nw.col(column).dt.truncate("1d")
+
+
+def day_value(day: pd.Timestamp, backend: str) -> Any:
+    """The Python value of a day literal (``nw.lit(day_value(...))``) compared with a day column.
+
+    A naive ``datetime`` everywhere but on Spark, where PySpark turns a naive ``datetime`` into
+    an instant in the *Python process's* local zone (``time.mktime``), not the session zone, so
+    ``day > lit`` would move by the difference of the two zones. A ``datetime.date`` becomes a
+    ``DATE`` literal, which Spark compares with a day column zone-free (``TIMESTAMP_NTZ``) or at
+    midnight in the session zone (``TIMESTAMP``), the same midnight ``date_trunc`` gives.
+    """
+    stamp = pd.Timestamp(day)
+    if backend in SPARK_BACKENDS:
+        return stamp.date()
+    return stamp.to_pydatetime()
 
 
 _OFFSET = re.compile(r"(?:[+-]\d{2}:?\d{2}|Z)$")
@@ -267,9 +349,43 @@ def object_dates_to_local(
 
 
 def collect_pandas(frame: nw.LazyFrame) -> pd.DataFrame:
-    """Collect a (small) aggregated frame to pandas."""
+    """Collect a (small) aggregated frame to pandas.
+
+    PySpark: ``TIMESTAMP`` columns (instants) are cast to ``TIMESTAMP_NTZ`` first, i.e. to the
+    wall clock of the session zone, as Spark itself shows them. Collected as they are, they
+    arrive as UTC instants (``toArrow``), so a local midnight in Asia/Shanghai would become
+    16:00 of the day before and every day difference would be off by one.
+    """
+    if _is_spark(frame):
+        frame = _spark_wall_clock_columns(frame)
     out = frame.collect()
     return out.to_pandas()
+
+
+def _is_spark(frame: nw.LazyFrame) -> bool:
+    return backend_of(frame) in SPARK_BACKENDS
+
+
+def backend_of(frame: nw.LazyFrame | nw.DataFrame) -> str:
+    """The narwhals implementation name of a frame ("pandas", "duckdb", "pyspark", ...)."""
+    return str(frame.implementation).lower().replace("implementation.", "")
+
+
+def _backtick(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _spark_wall_clock_columns(frame: nw.LazyFrame) -> nw.LazyFrame:
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import TimestampType
+
+    sdf = frame.to_native()
+    instants = [f.name for f in sdf.schema.fields if isinstance(f.dataType, TimestampType)]
+    if not instants:
+        return frame
+    return nw.from_native(
+        sdf.withColumns({name: F.col(_backtick(name)).cast("timestamp_ntz") for name in instants})
+    )
 
 
 def as_int64(values: pd.Series) -> np.ndarray:
@@ -280,10 +396,17 @@ def as_int64(values: pd.Series) -> np.ndarray:
 
 
 def as_datetime_ns(values: pd.Series) -> np.ndarray:
-    """Dates from any backend (datetime64[us], pyarrow timestamps, date objects) as datetime64[ns]."""
-    if pd.api.types.is_datetime64_dtype(values.dtype):
-        return values.to_numpy().astype("datetime64[ns]")
-    return pd.to_datetime(values).to_numpy().astype("datetime64[ns]")
+    """Dates from any backend (datetime64[us], pyarrow timestamps, date objects) as datetime64[ns].
+
+    The values are naive local dates (:func:`collect_pandas` hands Spark instants over as the
+    session zone's wall clock). A tz-aware column keeps its own wall clock: numpy has no zones,
+    and ``astype`` on aware values would convert them to UTC (with a numpy ``UserWarning``).
+    """
+    if not pd.api.types.is_datetime64_dtype(values.dtype):
+        values = pd.to_datetime(values)
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_localize(None)
+    return values.to_numpy(dtype="datetime64[ns]")
 
 
 def scalar(value: Any) -> Any:
@@ -322,7 +445,7 @@ def examples(
             if not index.equals(pd.RangeIndex(len(index))):
                 return ", ".join(f"position {p} (index {scalar(index[p])!r})" for p in positions)
         return "row position(s) " + ", ".join(map(str, positions))
-    rows = frame.filter(condition).select(columns).head(n).collect().to_pandas()
+    rows = collect_pandas(frame.filter(condition).select(columns).head(n))
     records = rows.to_dict("records")
     shown = "; ".join(", ".join(f"{k}={scalar(v)!r}" for k, v in r.items()) for r in records)
     return f"the row(s) with {shown}"

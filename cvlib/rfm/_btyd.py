@@ -295,7 +295,7 @@ def btyd_summary(
     if freq == "D":
         steps = [{P: nw.col(prep.D)}]
         end_period = end
-        end_value: Any = end.to_pydatetime()
+        end_value: Any = be.day_value(end, p.source.backend)
         first_period = p.min_day
     else:
         steps = _week_steps(prep.D)

@@ -32,6 +32,7 @@ import pandas as pd
 from cvlib._validation import CvlibInputError, check_choice
 from cvlib._warnings import DataQualityWarning
 from cvlib.rfm import _backends as be
+from cvlib.rfm._score import check_id_values
 
 # Internal column names (prefixed so they cannot meet a user's column by accident).
 C = "__cvlib_customer"
@@ -40,6 +41,9 @@ T = "__cvlib_time"  # local wall-clock timestamp (naive)
 A = "__cvlib_amount"  # float64 amount
 R = "__cvlib_return"  # 1 = return or cancellation line, else 0
 K = "__cvlib_key"  # order key (order id, day, timestamp or period)
+FR = "__cvlib_fraction"  # 9-digit fraction of a second of ISO strings (exact timestamps)
+_AWARE = "__cvlib_aware"  # offset-bearing ISO strings parsed to instants (session engines)
+_CONVERTED = "__cvlib_converted"  # their wall clock in tz= (session engines)
 
 RETURNS = ("net", "exclude", "separate", "raise")
 OCCASIONS = ("purchase", "positive_net", "any")
@@ -98,6 +102,18 @@ class Prepared:
     customer_values: pd.Index | None = None  # C holds codes into these (pandas string ids)
     naive_input: bool = False  # the dates carried no zone (naive, dates or strings)
     session_zone: bool = False  # aware dates, tz=None, zone read from the DuckDB/Spark session
+    date_parsing: str | None = None  # how string dates were read (format), for the card
+    offset_zone: bool = False  # the zone is the one UTC offset written in ISO strings
+    has_fraction: bool = False  # FR holds the fraction of a second (exact-timestamp key)
+
+    @property
+    def time_key(self) -> list[str]:
+        """The key of one exact timestamp (grain="timestamp"): T, plus FR for ISO strings.
+
+        T is parsed to whole seconds on every engine; the fraction of a second of ISO strings
+        is kept as text in FR, so 10:00:00.1 and 10:00:00.2 stay two timestamps everywhere.
+        """
+        return [T, FR] if self.has_fraction else [T]
 
     def decode_customers(self, values: pd.Series) -> pd.Series:
         """The customer ids of a collected ``C`` column (codes -> ids for pandas string ids)."""
@@ -115,6 +131,8 @@ class Prepared:
             if self.naive_input:
                 return f"{self.zone} (argument tz=; naive times read as wall-clock time there)"
             return f"{self.zone} (argument tz=)"
+        if self.offset_zone:
+            return f"{self.zone} (the data's own zone: the one UTC offset written in the strings)"
         if self.session_zone:
             return (
                 f"{self.zone} (the data's own zone: the {self.source.kind}'s connection/session "
@@ -250,7 +268,7 @@ class Prepared:
             counts["distinct_orders"] = stats["distinct_orders"]
         keep = [C, D, R] + ([A] if self.has_amount else [])
         if self.options.need_time:
-            keep.append(T)
+            keep += self.time_key
         if self.options.order is not None:
             keep.append(K)
         keep += list(keep_extra)
@@ -325,15 +343,20 @@ def _as_string(expr: nw.Expr, dtype: Any) -> nw.Expr:
     return expr.cast(nw.String) if isinstance(dtype, nw.Categorical | nw.Enum) else expr
 
 
-def _collect_row(frame: nw.LazyFrame) -> dict[str, Any]:
-    """Collect a one-row statistics frame as plain Python numbers (sums of nothing -> 0)."""
+def _collect_row(frame: nw.LazyFrame, nan_sums: bool = False) -> dict[str, Any]:
+    """Collect a one-row statistics frame as plain Python numbers (sums of nothing -> 0).
+
+    ``nan_sums``: keep a NaN amount sum as NaN (for frames known to have rows, whose sums are
+    never null: NaN is then an overflow, inf - inf, which :func:`_check_amount_sums` reports).
+    """
     row = be.collect_pandas(frame).iloc[0].to_dict()
     out: dict[str, Any] = {}
-    for key, value in row.items():
-        value = be.scalar(value)
+    for key, raw in row.items():
+        value = be.scalar(raw)
         if key.startswith(("amount", "return_amount")):
-            out[key] = 0.0 if value is None else float(value)
-        elif isinstance(value, pd.Timestamp | _dt.datetime | _dt.date) or value is None:
+            nan = nan_sums and isinstance(raw, float | np.floating) and np.isnan(raw)
+            out[key] = math.nan if nan else 0.0 if value is None else float(value)
+        elif isinstance(value, pd.Timestamp | _dt.datetime | _dt.date | str) or value is None:
             out[key] = value
         else:
             out[key] = int(value)
@@ -411,6 +434,9 @@ def _check_dtypes(source: be.Source, options: Options) -> str:
             f"customer column {options.customer!r} holds nested values ({cdtype}); pass a column "
             f"of scalar ids (int, string or categorical)."
         )
+    if source.is_pandas and isinstance(cdtype, nw.Object | nw.Categorical):
+        # (only pandas can hold ids of several Python types in one column)
+        check_id_values(nw.to_native(source.eager)[options.customer], options.customer)
     if options.cancel_col is not None:
         fdtype = source.schema[options.cancel_col]
         if not isinstance(fdtype, nw.Boolean):
@@ -469,37 +495,323 @@ def _check_dtypes(source: be.Source, options: Options) -> str:
     )
 
 
-def _string_format(source: be.Source, column: Any) -> str:
-    """The strict ISO 8601 format all non-null strings follow; ValueError otherwise (§3)."""
+# Strict ISO 8601 as cvlib reads it (§3): a calendar date, optionally a clock time with seconds
+# ('T' or ' ' between), a decimal fraction of a second and a UTC offset ('Z' or ±HH:MM, the
+# extended format that goes with YYYY-MM-DD and HH:MM:SS). Non-capturing groups only: pandas
+# warns on capture groups in str.contains; the same regex runs on pandas, polars and DuckDB.
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_ISO_CLOCK = r"[T ]\d{2}:\d{2}:\d{2}"
+_ISO_FRACTION = r"\.\d{1,9}"
+_ISO_OFFSET = r"(?:Z|[+-]\d{2}:\d{2})"
+_ISO_ANY = rf"^{_ISO_DATE}(?:{_ISO_CLOCK}(?:{_ISO_FRACTION})?{_ISO_OFFSET}?)?$"
+_ISO_PREFIX = rf"^{_ISO_DATE}{_ISO_CLOCK}(?:\.\d+)?"
+_ISO_TEXT = (
+    "YYYY-MM-DD, optionally followed by 'T' or ' ' and HH:MM:SS, a decimal fraction of a second "
+    "(up to 9 digits) and a UTC offset ('Z' or ±HH:MM)"
+)
+_NAIVE_FORMAT = "%Y-%m-%d %H:%M:%S"
+_AWARE_FORMAT = "%Y-%m-%d %H:%M:%S%z"
+#: strptime fields of a fixed width: a format made of them and literals has one value length.
+_FIELD_WIDTH = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2, "%y": 2, "%j": 3}
+
+
+@dataclass
+class _StringDates:
+    """How a string date column becomes local wall-clock times (§3, §4.3)."""
+
+    frame: nw.LazyFrame
+    local: nw.Expr
+    zone: str | None
+    zone_source: str
+    naive_input: bool
+    text: str  # for the card: the format used
+    fraction: nw.Expr | None = None  # 9-digit fraction of a second (exact timestamps)
+    offset_zone: bool = False  # the zone is the UTC offset written in the strings
+    date_format: str | None = None  # the user's format (for the parse error message)
+
+
+def _fixed_width(fmt: str) -> int | None:
+    """The one length of every value of ``fmt`` when it has touching numeric fields, else None.
+
+    ``"%Y%m%d"`` has no separators, so "2024011" is ambiguous (2024-01-1? 2024-0-11?) and the
+    engines read it leniently; such a format is only safe with zero-padded values of exactly
+    the format's width (8). Formats with separators ("%d/%m/%Y") accept unpadded fields.
+    """
+    width, touching, previous_field = 0, False, False
+    for token in re.findall(r"%.|[^%]", fmt):
+        if token.startswith("%"):
+            if token not in _FIELD_WIDTH:
+                return None
+            touching = touching or previous_field
+            width += _FIELD_WIDTH[token]
+            previous_field = True
+        else:
+            width += 1
+            previous_field = False
+    return width if touching else None
+
+
+def _row_text(source: be.Source, position: int) -> str:
+    """The row as text: "row 3", or "row 3 (index 'x')" for a pandas index other than 0…n-1."""
+    if source.is_pandas:
+        index = nw.to_native(source.eager).index
+        if not index.equals(pd.RangeIndex(len(index))):
+            return f"row {position} (index {be.scalar(index[position])!r})"
+    return f"row {position}"
+
+
+def _where_value(where: str | None, value: Any) -> str:
+    return repr(value) if where is None else f"{value!r} at {where}"
+
+
+def _string_examples(
+    source: be.Source, column: Any, cond: nw.Expr, n: int = 3
+) -> list[tuple[str | None, Any]]:
+    """Up to ``n`` (row, value) pairs meeting ``cond``, values in full (lazy inputs: no row)."""
+    if source.eager is not None:
+        rows = source.eager.with_row_index("__cvlib_pos").filter(cond).head(n)
+        positions = rows["__cvlib_pos"].to_list()
+        return [
+            (_row_text(source, int(p)), v)
+            for p, v in zip(positions, rows[column].to_list(), strict=True)
+        ]
+    values = be.collect_pandas(source.frame.select(nw.col(column)).filter(cond).head(n))
+    return [(None, v) for v in values[column].tolist()]
+
+
+def _date_hint(value: str) -> str:
+    """What is wrong with one string that is not ISO 8601 as cvlib reads it, and the fix."""
+    text = value.strip()
+    if re.fullmatch(r"\d{8}", text):
+        return 'it looks like YYYYMMDD: pass date_format="%Y%m%d"'
+    if re.fullmatch(r"\d{14}", text):
+        return 'it looks like YYYYMMDDHHMMSS: pass date_format="%Y%m%d%H%M%S"'
+    m = re.fullmatch(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(.*)", text)
+    if m:
+        first, sep, second = int(m.group(1)), m.group(2), int(m.group(3))
+        clock = " %H:%M:%S" if re.fullmatch(r" \d{1,2}:\d{2}:\d{2}", m.group(5)) else ""
+        clock = " %H:%M" if re.fullmatch(r" \d{1,2}:\d{2}", m.group(5)) else clock
+        day_first, month_first = f"%d{sep}%m{sep}%Y{clock}", f"%m{sep}%d{sep}%Y{clock}"
+        if first > 12 >= second:
+            return f'day first ({first} > 12): pass date_format="{day_first}"'
+        if second > 12 >= first:
+            return f'month first ({second} > 12): pass date_format="{month_first}"'
+        return (
+            f'day and month cannot be told apart: pass date_format="{day_first}" (day first) '
+            f'or "{month_first}" (month first); cvlib never guesses dd/mm vs mm/dd'
+        )
+    if re.fullmatch(r"\d{4}([/.])\d{1,2}\1\d{1,2}", text):
+        sep = text[4]
+        return f'pass date_format="%Y{sep}%m{sep}%d"'
+    if re.match(rf"^{_ISO_DATE}[T ]", text):
+        rest = re.sub(rf"^{_ISO_DATE}[T ]", "", text)
+        if re.fullmatch(r"\d{2}:\d{2}(?:Z|[+-]\d{2}(?::?\d{2})?)?", rest):
+            return "ISO 8601 without seconds: write HH:MM:SS (e.g. 10:30:00)"
+        if re.search(r"[+-]\d{4}$|[+-]\d{2}$", rest):
+            return "the UTC offset must be written ±HH:MM (e.g. +08:00) or Z"
+        if re.search(r"\.\d{10,}", rest):
+            return "more than 9 digits after the decimal point of the seconds"
+        return f"not in the ISO 8601 form cvlib reads ({_ISO_TEXT})"
+    if re.fullmatch(rf"{_ISO_DATE}.+", text):
+        return f"not in the ISO 8601 form cvlib reads ({_ISO_TEXT})"
+    return (
+        "not an ISO 8601 date: pass date_format= with the strptime format of these values "
+        "(codes such as %Y %m %d %H %M %S)"
+    )
+
+
+def _offset_zone(offset: str) -> str:
+    """The zone name of a written UTC offset: "+00:00" -> "UTC", "+08:00" stays "+08:00"."""
+    return "UTC" if offset in ("+00:00", "-00:00") else offset
+
+
+def _string_dates(
+    source: be.Source, frame: nw.LazyFrame, options: Options, tz: str | None
+) -> _StringDates:
+    """Plan the parsing of a string date column (§3: ``date_format=`` or strict ISO 8601).
+
+    ISO strings may mix a date, a date-time, fractions of a second and UTC offsets. Strings
+    with an offset are tz-aware and follow the policy of aware timestamps (§4.3): with
+    ``tz=None`` one offset throughout is the data's own zone (the wall clock as written); mixed
+    offsets, or offsets mixed with naive strings, need ``tz=``; with ``tz=`` the instants are
+    converted to it (naive strings are wall-clock times there). Only fixed-format parses run on
+    the engine (``%Y-%m-%d %H:%M:%S[%z]``, the same on every backend); fractions of a second
+    do not change a calendar date and are kept for the exact-timestamp grain as a 9-digit key.
+    """
+    column = options.date
     col = nw.col(column)
-    exprs = {"n": _count(~col.is_null())}
+    if options.date_format is not None:
+        fmt = options.date_format
+        width = _fixed_width(fmt)
+        if width is not None:
+            wrong = ~col.is_null() & (col.str.len_chars() != width)
+            if _collect_row(frame.select(n=_count(wrong)))["n"]:
+                examples = _string_examples(source, column, wrong)
+                shown = ", ".join(_where_value(w, v) for w, v in examples)
+                raise CvlibInputError(
+                    f"date_format={fmt!r} has fields without a separator between them, so "
+                    f"every value of column {column!r} must have exactly {width} characters "
+                    f"(zero-padded fields); these do not: {shown}. A shorter value is ambiguous "
+                    f"(the engines would read '2024011' as 2024-01-01). Fix or drop these rows, "
+                    f"or pad the fields with zeros (2024-01-05 is '20240105' in '%Y%m%d')."
+                )
+        zone_source = "argument" if tz else "naive"
+        return _StringDates(
+            frame,
+            col.str.to_datetime(format=fmt),
+            tz,
+            zone_source,
+            True,
+            f"{fmt} (argument date_format=)",
+            date_format=fmt,
+        )
+
+    exprs = {
+        "n": _count(~col.is_null()),
+        "iso": _count(col.str.contains(_ISO_ANY)),
+        "offset": _count(col.str.contains(f"{_ISO_OFFSET}$")),
+        "fraction": _count(col.str.contains(r"\.\d")),
+    }
     for i, (pattern, _) in enumerate(_ISO_FORMATS):
         exprs[f"f{i}"] = _count(col.str.contains(pattern))
-    stats = _collect_row(source.frame.select(**exprs))
-    if stats["n"] == 0:
-        return _ISO_FORMATS[0][1]
-    for i, (_, fmt) in enumerate(_ISO_FORMATS):
-        if stats[f"f{i}"] == stats["n"]:
-            return fmt
-    any_iso = col.str.contains(_ISO_FORMATS[0][0])
-    for pattern, _ in _ISO_FORMATS[1:]:
-        any_iso = any_iso | col.str.contains(pattern)
-    bad = (
-        source.frame.select(col)
-        .filter(~col.is_null() & ~any_iso)
-        .head(3)
-        .collect()
-        .to_pandas()[column]
-        .tolist()
+    stats = _collect_row(frame.select(**exprs))
+    n = stats["n"]
+    zone_source = "argument" if tz else "naive"
+    if n == 0:
+        fmt = _ISO_FORMATS[0][1]
+        text = "ISO 8601 YYYY-MM-DD (no non-null strings to read)"
+        return _StringDates(frame, col.str.to_datetime(format=fmt), tz, zone_source, True, text)
+    if stats["iso"] < n:
+        bad = ~col.is_null() & ~col.str.contains(_ISO_ANY)
+        examples = _string_examples(source, column, bad)
+        shown = ", ".join(_where_value(w, v) for w, v in examples)
+        first = examples[0][1]
+        raise CvlibInputError(
+            f"ambiguous date format in column {column!r} (e.g. {shown}): {n - stats['iso']:,} "
+            f"string date(s) are not strict ISO 8601. {first!r}: {_date_hint(str(first))}. "
+            f"Without date_format= cvlib reads strings only as ISO 8601 ({_ISO_TEXT}) and never "
+            f"guesses a format."
+        )
+    if not stats["offset"] and not stats["fraction"]:
+        for i, (_, fmt) in enumerate(_ISO_FORMATS):
+            if stats[f"f{i}"] == n:  # one plain form throughout: parse it directly
+                form = fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+                form = form.replace("%H", "HH").replace("%M", "MM").replace("%S", "SS")
+                return _StringDates(
+                    frame,
+                    col.str.to_datetime(format=fmt),
+                    tz,
+                    zone_source,
+                    True,
+                    f"ISO 8601 {form} (strings; no date_format given)",
+                )
+
+    # general ISO: one canonical "YYYY-MM-DD HH:MM:SS" text per row, parsed with one format
+    base = (
+        nw.when(col.str.len_chars() == 10)
+        .then(nw.concat_str([col, nw.lit(" 00:00:00")]))
+        .otherwise(col.str.slice(0, 19).str.replace_all("T", " ", literal=True))
     )
-    example = ", ".join(map(repr, bad)) if bad else "values in more than one ISO form"
-    hint = "%d/%m/%Y"
-    if bad and all(re.fullmatch(r"\d{8}", str(v)) for v in bad):
-        hint = "%Y%m%d"
-    raise CvlibInputError(
-        f"ambiguous date format in column {column!r} (e.g. {example}); cvlib reads strings "
-        f"only in strict ISO 8601 (YYYY-MM-DD, optionally with 'T'/' ' HH:MM:SS) and never "
-        f'guesses dd/mm vs mm/dd. Pass date_format=, e.g. date_format="{hint}".'
+    naive = base.str.to_datetime(format=_NAIVE_FORMAT)
+    fraction = None
+    if stats["fraction"]:
+        digits = col.str.replace_all(f"{_ISO_OFFSET}$", "").str.replace_all(r"^[^.]*\.?", "")
+        fraction = nw.concat_str([digits, nw.lit("000000000")]).str.slice(0, 9)
+    parts = (["dates"] if stats["f0"] else []) + (["date-times"] if stats["f0"] < n else [])
+    if stats["fraction"]:
+        parts.append("fractions of a second")
+    if not stats["offset"]:
+        text = f"ISO 8601 ({', '.join(parts)}; strings, no date_format given)"
+        return _StringDates(frame, naive, tz, zone_source, True, text, fraction)
+
+    parts.append("UTC offsets")
+    text = f"ISO 8601 ({', '.join(parts)}; strings, no date_format given)"
+    has_offset = col.str.contains(f"{_ISO_OFFSET}$")
+    offset = col.str.replace_all("Z$", "+00:00").str.replace_all(_ISO_PREFIX, "")
+    # "+0800" for the parse: every engine's %z reads it (Spark's "Z" pattern has no colon)
+    compact = offset.str.replace_all(":", "", literal=True)
+    offset_if = nw.when(has_offset).then(offset)
+    span = _collect_row(frame.select(lo=offset_if.min(), hi=offset_if.max()))
+    n_aware, n_naive = stats["offset"], n - stats["offset"]
+    if tz is None:
+        if n_naive or span["lo"] != span["hi"]:
+            what = (
+                "strings with a UTC offset and strings without one"
+                if n_naive
+                else f"different UTC offsets (from {span['lo']} to {span['hi']})"
+            )
+            raise CvlibInputError(
+                f"column {column!r} mixes {what} ({n_aware:,} with an offset, {n_naive:,} "
+                f"without); cvlib does not choose a zone for you. Pass tz='Area/City' (e.g. "
+                f"tz='Asia/Shanghai'): strings with an offset are converted to it and strings "
+                f"without one are read as wall-clock time in it."
+            )
+        # one offset throughout: the data's own zone, whose wall clock is the text as written
+        zone = _offset_zone(str(span["lo"]))
+        return _StringDates(frame, naive, zone, "data", False, text, fraction, offset_zone=True)
+    aware = nw.when(has_offset).then(nw.concat_str([base, compact])).str.to_datetime(_AWARE_FORMAT)
+    if source.backend in be.SESSION_ZONE_BACKENDS:
+        # DuckDB / Spark render the parsed instants in the connection/session zone and refuse
+        # other zones in narwhals (§16 rule 4): convert with the engine's own function
+        frame = frame.with_columns(**{_AWARE: aware})
+        data_zone = frame.collect_schema()[_AWARE].time_zone
+        frame = be.add_local_time_native(frame, source.backend, _AWARE, data_zone, tz, _CONVERTED)
+        converted = nw.col(_CONVERTED)
+    else:
+        converted = aware.dt.convert_time_zone(tz).dt.replace_time_zone(None)
+    local = nw.when(has_offset).then(converted).otherwise(naive)
+    return _StringDates(frame, local, tz, "argument", bool(n_naive), text, fraction)
+
+
+def _parse_error(
+    source: be.Source, options: Options, plan: _StringDates | None, exc: Exception
+) -> CvlibInputError:
+    """The rows whose strings the engine could not parse, each with its value in full.
+
+    The engines' own messages are cut short or name no row, so the column is checked again
+    with pandas (``errors="coerce"``): row positions (and the index label) for eager inputs,
+    the values for lazy ones. When pandas reads every value, the engine's message is shown.
+    """
+    column = options.date
+    fmt = plan.date_format if plan is not None else options.date_format
+    if source.eager is not None:
+        values = source.eager[column].to_pandas()
+        values.index = pd.RangeIndex(len(values))
+    else:
+        distinct = source.frame.select(nw.col(column)).unique().collect().to_pandas()
+        values = distinct[column]
+    text = values.astype(object).where(values.notna(), None)
+    try:
+        if fmt is not None:
+            parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        else:
+            parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    except (ValueError, TypeError):  # a format pandas does not read (e.g. chrono's "%.f")
+        parsed = pd.Series(pd.NaT, index=text.index)
+        text = text.where(pd.Series(False, index=text.index), None)  # nothing to show
+    if fmt is not None:
+        how = f"with date_format={fmt!r}"
+        fix = (
+            "Check the format (strptime codes such as %Y %m %d %H %M %S) against the values, "
+            "or fix or drop these rows."
+        )
+    else:
+        how = "as ISO 8601"
+        fix = (
+            "These strings have the ISO 8601 form but are not valid dates or clock times "
+            "(e.g. 2024-02-30 or 24:30:00); fix or drop these rows."
+        )
+    bad = np.flatnonzero(parsed.isna().to_numpy() & text.notna().to_numpy())
+    if not len(bad):  # pandas reads every value: show what the engine said, in full
+        detail = " ".join(str(exc).split())
+        return CvlibInputError(
+            f"column {column!r} could not be parsed {how} by the {source.kind}: {detail}"
+        )
+    rows = [None if source.eager is None else _row_text(source, int(p)) for p in bad[:3]]
+    shown = [_where_value(w, text.iloc[p]) for w, p in zip(rows, bad[:3], strict=True)]
+    count = f"{len(bad):,} {'value(s)' if source.eager is not None else 'distinct value(s)'}"
+    return CvlibInputError(
+        f"column {column!r} could not be parsed {how}: {count} fail, e.g. {', '.join(shown)}. {fix}"
     )
 
 
@@ -605,6 +917,8 @@ def prepare(tx: Any, options: Options) -> Prepared:
     local: nw.Expr | None
     naive_input = date_kind in ("naive", "date", "string")
     session_zone = False
+    plan: _StringDates | None = None
+    date_parsing = f"none (a {schema[options.date]} column, no parsing)"
     if date_kind == "aware":
         data_zone = schema[options.date].time_zone
         zone = tz or data_zone
@@ -627,17 +941,16 @@ def prepare(tx: Any, options: Options) -> Prepared:
         source = replace(source, eager=eager, frame=eager.lazy())
         frame = source.frame
         local = None
+    elif date_kind == "string":
+        plan = _string_dates(source, frame, options, tz)
+        frame, local, zone, zone_source = plan.frame, plan.local, plan.zone, plan.zone_source
+        naive_input = plan.naive_input
+        date_parsing = plan.text
     else:
         zone = tz
         zone_source = "argument" if tz else "naive"
         col = nw.col(options.date)
-        if date_kind == "date":
-            local = col.cast(nw.Datetime("us"))
-        elif date_kind == "string":
-            fmt = options.date_format or _string_format(source, options.date)
-            local = col.str.to_datetime(format=fmt)
-        else:
-            local = col
+        local = col.cast(nw.Datetime("us")) if date_kind == "date" else col
 
     # ---- the derived columns
     customer = nw.col(options.customer)
@@ -690,7 +1003,10 @@ def prepare(tx: Any, options: Options) -> Prepared:
         first[C] = customer
     if amount is not None:
         first[A] = amount
-    second: dict[str, nw.Expr] = {D: nw.col(T).dt.truncate("1d")}
+    has_fraction = plan is not None and plan.fraction is not None and options.need_time
+    if has_fraction:
+        first[FR] = plan.fraction
+    second: dict[str, nw.Expr] = {D: be.day_expr(T, source.backend)}
     second[R] = _flag(is_return) if is_return is not None else nw.lit(0, nw.Int64)
     if options.order is not None:
         second[K] = nw.col(options.order)
@@ -730,10 +1046,15 @@ def prepare(tx: Any, options: Options) -> Prepared:
         later["max_day"] = nw.when(valid).then(nw.col(T)).max()
         exprs["__all_min_day"] = nw.col(T).min()
         exprs["__all_max_day"] = nw.col(T).max()
-        stats = _collect_row(frame.select(**exprs))
+        # (an overflowing sum is reported by _check_amount_sums, not by a numpy RuntimeWarning)
+        with np.errstate(over="ignore", invalid="ignore"):
+            stats = _collect_row(frame.select(**exprs), nan_sums=True)
+        if stats["rows_input"] == 0:
+            raise _empty_log_error(options)
         flawed = ("rows_missing_customer", "rows_missing_date", "rows_missing_amount")
         if any(stats.get(k, 0) for k in (*flawed, "rows_infinite_amount")):
-            stats.update(_collect_row(frame.select(**later)))
+            with np.errstate(over="ignore", invalid="ignore"):
+                stats.update(_collect_row(frame.select(**later), nan_sums=True))
         else:  # every row is valid: the same sums over the same rows
             stats["rows_valid"] = stats["rows_input"]
             stats["min_day"] = stats["__all_min_day"]
@@ -747,11 +1068,7 @@ def prepare(tx: Any, options: Options) -> Prepared:
     except Exception as exc:
         if date_kind != "string":
             raise
-        raise CvlibInputError(
-            f"column {options.date!r} could not be parsed with date_format="
-            f"{options.date_format or fmt!r}: {str(exc).splitlines()[0].rstrip('.')}. Check "
-            f"the format (strptime codes, e.g. '%Y%m%d' or '%d/%m/%Y') against the values."
-        ) from exc
+        raise _parse_error(source, options, plan, exc) from exc
 
     prepared = Prepared(
         source=source,
@@ -768,6 +1085,9 @@ def prepare(tx: Any, options: Options) -> Prepared:
         naive_input=naive_input,
         customer_values=customer_values,
         session_zone=session_zone,
+        date_parsing=date_parsing,
+        offset_zone=plan is not None and plan.offset_zone,
+        has_fraction=has_fraction,
     )
     if session_zone:
         # DuckDB TIMESTAMPTZ / Spark TIMESTAMP hold instants only: a pandas or Arrow column's
@@ -801,12 +1121,9 @@ def prepare(tx: Any, options: Options) -> Prepared:
                 f"replace them (e.g. a division by zero upstream) with a number, or with NaN to "
                 f"have the row counted as missing."
             )
-        for key in (
-            "amount_input",
-            "amount_missing_customer",
-            "amount_missing_date",
-            "amount_valid",
-        ):
+        sums = ("amount_input", "amount_missing_customer", "amount_missing_date", "amount_valid")
+        _check_amount_sums(source, frame, steps, options, {k: stats[k] for k in sums})
+        for key in sums:
             counts[key] = stats[key]
     counts["rows_valid"] = stats["rows_valid"]
     if cdtype.is_float():
@@ -854,7 +1171,19 @@ def prepare(tx: Any, options: Options) -> Prepared:
             )
             if c is not None
         ]
-        dup_mask = be.pandas_duplicates(native, original, keys)
+        try:
+            dup_mask = be.pandas_duplicates(native, original, keys)
+        except TypeError:  # lists, dicts, sets, arrays: unhashable cells in an object column
+            comparable, frozen = _hashable_view(native, original)
+            if not frozen:
+                raise
+            dup_mask = be.pandas_duplicates(comparable, original, keys)
+            counts["duplicate_note"] = (
+                f"column(s) {', '.join(map(repr, frozen))} hold lists, dicts or other unhashable "
+                f"values; for the duplicate test they were compared by value (lists and tuples "
+                f"element by element, dicts as key-value sets, sets as sets; other objects by "
+                f"type and repr)"
+            )
         dup_rows = int(dup_mask.sum())
         if amount is not None:
             values = native[A].to_numpy(dtype="float64", na_value=np.nan)
@@ -892,6 +1221,8 @@ def prepare(tx: Any, options: Options) -> Prepared:
         dup_rows = counts["rows_valid"] - ustats["n"]
         if amount is not None:
             counts["duplicate_amount"] = counts["amount_valid"] - ustats["amount"]
+    if not math.isfinite(counts.get("duplicate_amount", 0.0)):
+        raise overflow_error(options, "Σ duplicate-row amounts", counts["duplicate_amount"])
     counts["duplicate_rows"] = dup_rows
     counts["duplicate_action"] = {"keep": "kept", "drop": "dropped", "raise": "raised"}[
         options.duplicates
@@ -926,6 +1257,113 @@ def prepare(tx: Any, options: Options) -> Prepared:
     else:
         counts["amount_duplicates_dropped"] = counts.get("duplicate_amount", 0.0)
     return prepared
+
+
+def _amount_name(options: Options) -> str:
+    return (
+        str(options.amount)
+        if options.amount is not None
+        else (f"{options.quantity} x {options.price}")
+    )
+
+
+def overflow_error(options: Options, what: str, value: float, where: str = "") -> CvlibInputError:
+    """``ValueError`` for a sum of finite amounts that left the float64 range (§4.7)."""
+    return CvlibInputError(
+        f"the amounts in {_amount_name(options)!r} are too large to add up: {what} is {value} "
+        f"in float64, whose range ends at ±1.8e308{where}. No total, M or reconciliation can be "
+        f"computed from it. Amounts this large are usually sentinel values or unit errors: "
+        f"replace them with real amounts (or NaN, to have the row counted as missing), or "
+        f"rescale the column (e.g. to thousands)."
+    )
+
+
+def _check_amount_sums(
+    source: be.Source,
+    frame: nw.LazyFrame,
+    steps: list[dict[str, nw.Expr]],
+    options: Options,
+    sums: dict[str, float],
+) -> None:
+    """Refuse amount sums that overflowed (inf, or NaN = inf - inf), naming the largest row."""
+    bad = {k: v for k, v in sums.items() if not math.isfinite(v)}
+    if not bad:
+        return
+    key, value = next(iter(bad.items()))
+    top = _collect_row(frame.select(amount_top=nw.col(A).abs().max()))["amount_top"]
+    where = be.examples(
+        source,
+        frame,
+        steps,
+        nw.col(A).abs() == top,
+        [str(options.customer), str(options.date)],
+        n=1,
+    )
+    raise overflow_error(
+        options,
+        f"Σ {key.replace('amount_', '')} amounts",
+        value,
+        f"; the largest |amount| is {top:.6g} (at {where})",
+    )
+
+
+def _empty_log_error(options: Options) -> CvlibInputError:
+    amount = (
+        f"{options.amount!r}"
+        if options.amount is not None
+        else f"{options.quantity!r} x {options.price!r}"
+        if options.quantity is not None
+        else None
+    )
+    columns = f"{options.customer!r}, {options.date!r}" + (f" and {amount}" if amount else "")
+    return CvlibInputError(
+        f"no rows left after the preparation steps: tx has 0 rows (counts: rows_input 0). "
+        f"{options.function} needs a transaction log with at least one line item (one row per "
+        f"line, with {columns}). Pass the non-empty log; if it was filtered or read upstream (a "
+        f"query, a date filter, a file), check that step."
+    )
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for ``value`` that is equal exactly when the values are equal.
+
+    Containers are tagged with their kind ([1] and (1,) are not equal in Python either); dict
+    and set order does not matter; hashable scalars are returned as they are.
+    """
+    if isinstance(value, dict):
+        return ("dict", frozenset((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("set", frozenset(_frozen(v) for v in value))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", value.shape, tuple(_frozen(v) for v in value.ravel().tolist()))
+    try:
+        hash(value)
+    except TypeError:
+        return ("object", type(value).__qualname__, repr(value))
+    return value
+
+
+def _hashable_view(native: pd.DataFrame, columns: list[Any]) -> tuple[pd.DataFrame, list[Any]]:
+    """A copy of ``native`` whose object columns with unhashable cells hold :func:`_frozen`.
+
+    Exact duplicates are defined over all columns (§4.2), so a column of lists or dicts takes
+    part by value. The conversion runs only on the (rare) columns that cannot be hashed, and
+    only after the hash test failed on them; the caller's frame is not modified.
+    """
+    view = native.copy(deep=False)
+    frozen = []
+    for name in columns:
+        if native[name].dtype != object:
+            continue
+        try:
+            pd.factorize(native[name])  # (what DataFrame.duplicated hashes each column with)
+        except TypeError:
+            # isetitem always inserts a new array: the caller's column is never written to
+            view.isetitem(view.columns.get_loc(name), native[name].map(_frozen))
+            frozen.append(name)
+    return view, frozen
 
 
 def _as_day(value: Any) -> pd.Timestamp | None:
@@ -990,7 +1428,7 @@ def order_level(
     if dates and list(key) == [D]:
         key_day = nw.col(D)
     elif dates and list(key) == [T]:
-        key_day = nw.col(T).dt.truncate("1d")
+        key_day = be.day_expr(T, be.backend_of(frame))
     rows = {}
     if dates and key_day is None:
         rows["first_day"] = nw.col(D) if returns == "net" else nw.when(purchase).then(nw.col(D))
@@ -1117,8 +1555,9 @@ def card_counts(prepared: Prepared) -> dict[str, Any]:
         }
     if not prepared.has_amount:
         out = {k: v for k, v in out.items() if "amount" not in k or k == "rows_missing_amount"}
-    if "customer_id_note" in c:
-        out["customer_id_note"] = c["customer_id_note"]
+    for note in ("customer_id_note", "duplicate_note"):
+        if note in c:
+            out[note] = c[note]
     return out
 
 
@@ -1146,6 +1585,12 @@ def reconciliation(
     lhs = float(c["amount_input"])
     kept = float(sum(parts.values()))
     rhs = kept + total_excluded
+    terms = {"Σ input amounts": lhs, **{f"Σ {k}": v for k, v in parts.items()}}
+    terms |= {f"excluded {k}": v for k, v in excluded.items()}
+    terms |= {"Σ kept + excluded": rhs}
+    for name, value in terms.items():
+        if not math.isfinite(value):
+            raise overflow_error(prepared.options, name, value)
     scale = max(
         abs(lhs), sum(abs(v) for v in parts.values()), sum(abs(v) for v in excluded.values()), 1.0
     )

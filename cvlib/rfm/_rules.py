@@ -1255,9 +1255,15 @@ def segment_summary(segmented: SegmentedResult) -> pd.DataFrame:
 
     Rows: the rule segments in rule order (zeros included), then the default (when some code
     reaches it), then the reserved segments present. Columns: ``customers``,
-    ``customer_share``, ``orders`` (Σ frequency), ``revenue`` (Σ monetary; total spend when
-    monetary is the sum), ``revenue_share``, ``aov`` = revenue / orders, and the medians of
-    ``recency_days``, ``frequency`` and ``monetary``.
+    ``customer_share``, ``orders`` (Σ frequency), ``revenue`` (Σ net spend of the segment's
+    customers), ``revenue_share``, ``aov`` = revenue / orders, and the medians of
+    ``recency_days``, ``frequency`` and ``monetary`` (methods/rfm.md §8.5).
+
+    Revenue is the real total: Σ ``monetary`` when M is the sum of amounts (the default), and
+    Σ ``monetary_sum`` when the table was built with ``monetary="mean"`` (summing per-customer
+    means is not a revenue, and the mean is NA for customers without a purchase occasion, whose
+    returns still count). A mean table without ``monetary_sum`` is refused. Customers with
+    F = 0 ("No purchase in window") keep their (net, often negative) spend in the revenue.
 
     Parameters
     ----------
@@ -1297,8 +1303,9 @@ def segment_summary(segmented: SegmentedResult) -> pd.DataFrame:
     money = t["monetary"].astype("float64")
     recency = t["recency_days"].astype("float64")
     orders = freq.groupby(seg, observed=False, sort=True).sum()
-    revenue = money.groupby(seg, observed=False, sort=True).sum()
-    total_rev = float(money.sum())
+    spend = _net_spend(segmented, t)
+    revenue = spend.groupby(seg, observed=False, sort=True).sum()
+    total_rev = float(spend.sum())
     out = pd.DataFrame(
         {
             "customers": customers,
@@ -1321,3 +1328,26 @@ def segment_summary(segmented: SegmentedResult) -> pd.DataFrame:
         else:
             out.insert(0, "segment_zh", labels_zh)
     return out
+
+
+def _monetary_statistic(card: Any) -> str | None:
+    """``"sum"`` or ``"mean"`` as recorded by rfm_table on the card, else ``None``."""
+    if "definitions" not in card:
+        return None
+    value = card.section("definitions").get("monetary")
+    return value if value in ("sum", "mean") else None
+
+
+def _net_spend(segmented: SegmentedResult, t: pd.DataFrame) -> pd.Series:
+    """Each customer's real (net) spend: ``monetary_sum`` if present, else a summed ``monetary``."""
+    if "monetary_sum" in t.columns:
+        return t["monetary_sum"].astype("float64")
+    if _monetary_statistic(segmented.card) == "mean":
+        raise CvlibInputError(
+            "segment_summary() needs each customer's total spend for the revenue, but this table "
+            "was built with rfm_table(..., monetary='mean') and has no 'monetary_sum' column: "
+            "a sum of per-customer means is not a revenue (and the mean is NA for customers "
+            "with returns only). Keep the 'monetary_sum' column that rfm_table adds, or build "
+            "the table with monetary='sum'."
+        )
+    return t["monetary"].astype("float64")

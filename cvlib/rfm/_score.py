@@ -28,7 +28,7 @@ from cvlib._validation import CvlibInputError, check_choice
 from cvlib._warnings import ScoreWarning
 from cvlib.rfm._card import DefinitionCard
 
-__all__ = ["ScoredResult", "score", "weighted_score"]
+__all__ = ["ScoredResult", "check_id_values", "id_order", "score", "weighted_score"]
 
 #: The three dimensions, in this order everywhere (codes are "RFM").
 DIMENSIONS: tuple[str, ...] = ("R", "F", "M")
@@ -266,6 +266,7 @@ def _customer_table(
             f"customer id column {customer!r} has {int(ids.isna().sum())} missing ids; drop or "
             f"fill them before scoring."
         )
+    check_id_values(ids, customer, what="table")
     dup = ids[ids.duplicated(keep=False)]
     if len(dup):
         raise CvlibInputError(
@@ -320,9 +321,80 @@ def _raw_values(table: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def _id_positions(ids: pd.Series) -> np.ndarray:
-    """Each row's position in ascending customer-id order (0-based)."""
-    order = pd.Series(ids.array).sort_values(kind="stable").index.to_numpy()
+def _id_family(value: Any) -> str:
+    """The comparability family of one id value (ids of one family sort against each other)."""
+    if isinstance(value, str | np.str_):
+        return "str"
+    if isinstance(value, bool | np.bool_ | Integral | Real | np.number):
+        return "number"
+    return type(value).__name__
+
+
+_NESTED = (list, dict, set, np.ndarray)
+
+
+def check_id_values(values: pd.Series, column: Hashable, what: str = "tx") -> None:
+    """Refuse an object id column mixing types that do not sort together (str and int, ...).
+
+    ``1`` and ``"1"`` would be two customers, and no ascending order exists (Python raises a
+    bare ``TypeError``); a column of nested values (lists, dicts) holds no ids at all. Only
+    object columns are inspected, with one vectorised type inference; the per-value type test
+    runs only when that inference finds a mixture.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        values = pd.Series(values.dtype.categories, dtype=object)
+    elif values.dtype != object:
+        return
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if inferred not in ("mixed", "mixed-integer", "unknown-array"):
+        return
+    present = values[values.notna().to_numpy(dtype=bool)]
+    nested = present.map(lambda v: isinstance(v, _NESTED)).to_numpy(dtype=bool)
+    if nested.any():
+        i = int(np.argmax(nested))
+        raise TypeError(
+            f"customer column {column!r} holds nested values (e.g. {present.iloc[i]!r} at row "
+            f"{present.index[i]!r}); pass a column of scalar ids (int, string or categorical)."
+        )
+    families = present.map(_id_family)
+    first = families.drop_duplicates()
+    if len(first) < 2:
+        return
+    shown = "; ".join(
+        f"{type(present.loc[label]).__name__} (e.g. {present.loc[label]!r} at row {label!r})"
+        for label in first.index[:4]
+    )
+    raise CvlibInputError(
+        f"customer column {column!r} mixes id types that cannot be ordered or matched: "
+        f"{shown}. The int 1 and the string '1' would be two different customers. Convert the "
+        f"ids to one type first, e.g. {what}[{column!r}].astype(str) (or "
+        f"{what}.assign(**{{{column!r}: {what}[{column!r}].astype(str)}}) to keep {what} "
+        f"unchanged)."
+    )
+
+
+def id_order(ids: pd.Series, column: Hashable = "customer", what: str = "tx") -> np.ndarray:
+    """Positions that put ``ids`` in ascending order of their **values** (stable, NA last).
+
+    A categorical id column (pandas ``category``, polars ``Categorical``/``Enum`` and DuckDB
+    ``ENUM`` all arrive as one) is ordered by its category values, not by the category codes,
+    so every engine and id dtype gives the order of the same ids held as strings (rfm.md §5:
+    "sorted by customer id"; §7.3 ``ties="first"``).
+    """
+    check_id_values(ids, column, what)
+    if isinstance(ids.dtype, pd.CategoricalDtype):
+        categories = pd.Series(ids.dtype.categories)
+        rank = np.empty(len(categories), dtype=np.int64)
+        rank[categories.sort_values(kind="stable").index.to_numpy()] = np.arange(len(categories))
+        codes = ids.cat.codes.to_numpy(dtype=np.int64)
+        key = np.where(codes >= 0, rank[np.maximum(codes, 0)], len(categories))
+        return np.argsort(key, kind="stable")
+    return pd.Series(ids.array).sort_values(kind="stable").index.to_numpy()
+
+
+def _id_positions(ids: pd.Series, column: Hashable = "customer") -> np.ndarray:
+    """Each row's position in ascending customer-id order (0-based; by value, see id_order)."""
+    order = id_order(ids, column, what="table")
     pos = np.empty(len(order), dtype=np.int64)
     pos[order] = np.arange(len(order), dtype=np.int64)
     return pos
@@ -678,7 +750,7 @@ def score(
 
     idx = np.flatnonzero(scored)
     m = len(idx)
-    key = _id_positions(table[customer])[idx]
+    key = _id_positions(table[customer], customer)[idx]
     if ties == "random":
         # u_i = permutation(N)[i], i = position in id order among the scored customers
         key = np.random.default_rng(int(seed)).permutation(m)[np.argsort(np.argsort(key))]

@@ -21,7 +21,7 @@ from cvlib._validation import CvlibInputError, check_choice
 from cvlib.rfm import _backends as be
 from cvlib.rfm import _prepare as prep
 from cvlib.rfm._card import DefinitionCard
-from cvlib.rfm._score import STALE_COLUMNS
+from cvlib.rfm._score import STALE_COLUMNS, id_order
 
 __all__ = ["GRAINS", "RFMResult", "rfm_table"]
 
@@ -31,6 +31,7 @@ OUTPUT_COLUMNS = (
     "recency_days",
     "frequency",
     "monetary",
+    "monetary_sum",
     "first_purchase",
     "last_purchase",
     "tenure_days",
@@ -73,7 +74,9 @@ class RFMResult(ResultMixin):
         ``frequency`` (int64), ``monetary`` (float64), ``first_purchase``, ``last_purchase``
         (datetime64[ns], the local calendar date), ``tenure_days`` (Int64), ``m_nonpositive``
         (bool) and, with ``returns="separate"``, ``return_lines`` (int64) and
-        ``return_amount`` (float64, ≤ 0 as recorded).
+        ``return_amount`` (float64, ≤ 0 as recorded). With ``monetary="mean"`` also
+        ``monetary_sum`` (float64, after ``monetary``): Σ included amounts, the customer's real
+        net spend (F = 0 customers included), which revenue totals use.
     card : DefinitionCard
         Header, definitions, dates, policies, counts and the revenue reconciliation (§15).
     customer : str
@@ -86,7 +89,8 @@ class RFMResult(ResultMixin):
         The zone of the calendar dates (``None`` = naive, dates as recorded) and where it came
         from ("argument", "data" or "naive").
     grain, occasion, monetary, returns, missing, duplicates : str
-        The conventions used (see :func:`rfm_table`).
+        The conventions used (see :func:`rfm_table`); the card's ``date_parsing`` says how the
+        dates were read (the ``date_format=`` given, the ISO 8601 form found, or no parsing).
     counts : dict
         Every count and amount of the preparation steps (the card's counts section).
 
@@ -182,7 +186,9 @@ def rfm_table(
     customer, date : str
         Column names of the customer id (int, string, categorical or float; kept as given) and
         of the transaction time (datetime naive or tz-aware, date, or strings with
-        ``date_format=`` or in strict ISO 8601).
+        ``date_format=`` or in strict ISO 8601: ``YYYY-MM-DD``, optionally with ``T``/space,
+        ``HH:MM:SS``, a fraction of a second and a UTC offset ``Z``/``±HH:MM``; strings with an
+        offset are tz-aware and follow the ``tz`` policy of aware timestamps).
     amount : str, optional
         Numeric line amount. Alternatively ``quantity`` and ``price`` (amount = quantity ×
         price). ``quantity`` may accompany ``amount`` to flag lines with quantity < 0 as returns.
@@ -215,7 +221,8 @@ def rfm_table(
         Which orders count toward F and R: ≥ 1 non-return line (default), net amount > 0, or all.
     monetary : {"sum", "mean"}
         M as the sum (default) or the mean per occasion (pymc-marketing's convention with
-        ``grain="day"``).
+        ``grain="day"``). With ``"mean"`` the table also has ``monetary_sum`` (Σ included
+        amounts), the real spend that revenue totals such as :func:`segment_summary` use.
     missing : {"drop", "raise"}
         Rows with a missing (null, NaN, empty-string) customer id, date or amount: dropped and
         counted (with a ``DataQualityWarning``), or ``ValueError``.
@@ -315,8 +322,9 @@ def rfm_table(
             f"window_start {start.date()} is after analysis_date {ref.date()}; the window "
             f"[window_start, analysis_date] would be empty."
         )
-    after = nw.col(prep.D) > nw.lit(ref.to_pydatetime()) if rule == "given" else None
-    before = nw.col(prep.D) < nw.lit(start.to_pydatetime()) if start is not None else None
+    backend = p.source.backend  # (Spark: DATE literals, see _backends.day_value)
+    after = nw.col(prep.D) > nw.lit(be.day_value(ref, backend)) if rule == "given" else None
+    before = nw.col(prep.D) < nw.lit(be.day_value(start, backend)) if start is not None else None
     rows = p.window(after, before, distinct_orders=grain == "order")
     counts = p.counts
     if counts["rows_after_analysis_date"]:
@@ -329,7 +337,7 @@ def rfm_table(
         raise prep.no_rows_error(p, "no row falls in the window")
 
     # ---- Stage A: line items -> orders -> customers, on the input's engine
-    key = {"order": [prep.K], "day": [prep.D], "timestamp": [prep.T], "row": None}[grain]
+    key = {"order": [prep.K], "day": [prep.D], "timestamp": p.time_key, "row": None}[grain]
     orders = prep.order_level(rows, key, returns, amount=True)
     orders = prep.occasion_flags(orders, occasion, returns, amount=True)
     per_customer = orders.group_by(prep.C).agg(
@@ -363,7 +371,7 @@ def rfm_table(
     collected[prep.C] = p.decode_customers(collected[prep.C])
 
     # ---- Stage B: pandas, on the (small) customer table
-    table, stage = _customer_table(collected, customer, ref, monetary, returns)
+    table, stage = _customer_table(collected, customer, ref, monetary, returns, p.options)
     counts.update(stage)
     # (customer, order) keys beyond one per order id: 0 when every id belongs to one customer
     shared = stage["order_keys"] - counts["distinct_orders"] if grain == "order" else 0
@@ -411,7 +419,12 @@ def _days(ref: pd.Timestamp, dates: np.ndarray) -> pd.arrays.IntegerArray:
 
 
 def _customer_table(
-    c: pd.DataFrame, customer: str, ref: pd.Timestamp, monetary: str, returns: str
+    c: pd.DataFrame,
+    customer: str,
+    ref: pd.Timestamp,
+    monetary: str,
+    returns: str,
+    options: prep.Options,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The customer table (§5) and the customer-level counts for the card."""
     purchase_lines = be.as_int64(c["purchase_lines"])
@@ -432,6 +445,11 @@ def _customer_table(
     ids = c[prep.C].reset_index(drop=True)
     freq = be.as_int64(c["frequency"])
     total = amount_all[keep]
+    sums = np.concatenate([total, return_amount_all[keep]])
+    if not np.isfinite(sums).all():  # a customer's amounts overflowed float64 when added
+        at = int(np.flatnonzero(~np.isfinite(sums))[0])
+        who = ids.iloc[at % len(total)]
+        raise prep.overflow_error(options, f"Σ amounts of customer {who!r}", float(sums[at]))
     first = be.as_datetime_ns(c["first"])
     last = be.as_datetime_ns(c["last"])
     # m_nonpositive compares at 9 decimals, the float-noise guard of the binning (§7.2): a net
@@ -447,6 +465,10 @@ def _customer_table(
         "recency_days": _days(ref, last),
         "frequency": freq,
         "monetary": np.asarray(m, dtype="float64"),
+    }
+    if monetary == "mean":  # the real (net) spend of every customer, F = 0 included
+        data["monetary_sum"] = np.asarray(total, dtype="float64")
+    data |= {
         "first_purchase": first,
         "last_purchase": last,
         "tenure_days": _days(ref, first),
@@ -456,7 +478,8 @@ def _customer_table(
         data["return_lines"] = be.as_int64(c["return_lines"])
         data["return_amount"] = return_amount_all[keep]
     table = pd.DataFrame(data, index=pd.RangeIndex(len(c)))
-    table = table.sort_values(customer, kind="stable", ignore_index=True)
+    # ascending id *values* (a categorical follows its values, not its category codes, §5)
+    table = table.take(id_order(table[customer], customer)).reset_index(drop=True)
     stage["customers"] = int(len(table))
     stage["customers_f0"] = int((freq == 0).sum())
     stage["customers_m_nonpositive"] = int(nonpositive.sum())
@@ -492,12 +515,19 @@ def _card(
         "M": f"monetary = {m_text}",
         "m_nonpositive": "Σ included amounts ≤ 0 (flagged, never dropped; compared at 9 decimals)",
     }
+    if monetary == "mean":
+        definitions["monetary_sum"] = (
+            "monetary_sum = Σ included amounts (the customer's net spend; revenue totals use it)"
+        )
     dates = {
         "analysis_date": ref.date(),
         "analysis_rule": f"{rule} → {ref.date()} (last transaction {p.max_day.date()}; inclusive)",
         "first_transaction": p.min_day.date(),
         "last_transaction": p.max_day.date(),
         "window_start": None if start is None else start.date(),
+        # (key "date_parsing", not "date_format": lifecycle_flags would read a "date_format"
+        # field as the format of its own tx, which its tests do not expect yet)
+        "date_parsing": p.date_parsing,
         "tz": p.zone_text,
         "tz_source": p.zone_source,
     }
@@ -519,7 +549,7 @@ def _card(
     )
     counts["rows_merged"] = card_counts["rows_merged"]
     extra: dict[str, float] = {}
-    # with monetary="mean" the table holds sums / F: reconcile the per-customer sums
+    # with monetary="mean" the table holds sums / F: reconcile its monetary_sum column
     label = "monetary" if monetary == "sum" else "monetary_sums"
     parts = {label: counts["monetary_sum_total"]}
     if o.returns == "separate":
