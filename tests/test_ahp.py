@@ -918,13 +918,13 @@ def test_self_pair_and_unknown_label():
         weights({("a", "b"): 3, ("b", "x"): 2}, labels=["a", "b", "c"], node="总利润")
 
 
-def test_missing_pairs_error_for_now():
+def test_missing_pairs_raise_unless_allow_missing():
     with pytest.raises(MissingJudgmentError, match=r"\(a, c\).*allow_missing=True"):
         weights({("a", "b"): 3, ("b", "c"): 2})
     kept = judgment_matrix({("a", "b"): 3, ("b", "c"): 2}, allow_missing=True)
     assert np.isnan(kept.loc["a", "c"]) and np.isnan(kept.loc["c", "a"])
-    with pytest.raises(AHPInputError, match="ahp.md §8"):
-        weights({("a", "b"): 3, ("b", "c"): 2}, allow_missing=True)
+    res = weights({("a", "b"): 3, ("b", "c"): 2}, allow_missing=True)
+    assert res.incomplete == "harker" and res.n_missing == 1
     with pytest.raises(MissingJudgmentError):
         weights([[1, np.nan], [np.nan, 1]])
     with pytest.raises(ReciprocityError, match="half-missing"):

@@ -62,3 +62,17 @@ def test_rfm_duckdb_benchmark_runs_at_tiny_size(tmp_path, capsys):
     assert row["process_peak_rss_mib"] > 0
     assert list(tmp_path.iterdir()) == []  # the temporary directory is removed
     assert "memory_limit" in capsys.readouterr().out
+
+
+def test_ahp_benchmark_runs_at_tiny_size(capsys):
+    argv = (
+        "--respondents 60 --sizes 4 --repeat 1 --peer-sample 3 --missing-sample 2 "
+        "--group-respondents 8 --boot 5 --customers 300 --indicators 8"
+    )
+    rows = _load("bench_ahp").main(argv.split())
+    timed = [row for row in rows if row["cvlib_s"] is not None]
+    assert timed and all(row["cvlib_s"] > 0 for row in timed)
+    assert any(row["task"].startswith("diagnose(k=1)") for row in rows)
+    assert any(row["task"].startswith("score_customers") for row in rows)
+    out = capsys.readouterr().out
+    assert "ratio = peer / cvlib" in out and "load average before" in out

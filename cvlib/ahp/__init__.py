@@ -16,6 +16,8 @@ Main entry points:
 * :func:`incomplete_weights` - incomplete matrices (不完全判断矩阵): Harker, LLSM, λ-min;
 * :func:`diagnose`, :func:`repair`, :func:`three_cycles` - inconsistency diagnostics per
   respondent (不一致判断诊断) and the opt-in, audited repair loop;
+* :func:`group_weights` - group aggregation (群决策, AIJ/AIP) with CR censoring, bootstrap CIs
+  and consensus; :func:`oat_sensitivity`, :func:`monte_carlo_sensitivity` - rank stability;
 * :func:`hierarchy` - indicator tree, global weights (层次总排序), combined consistency
   (组合一致性), alternatives in distributive and ideal modes.
 """
@@ -57,6 +59,16 @@ from ._errors import (
     ScaleError,
     ScaleWarning,
 )
+from ._group import (
+    AGGREGATIONS,
+    AIP_MEANS,
+    ConsensusResult,
+    GroupResult,
+    SegmentWeightsResult,
+    consensus,
+    group_weights,
+    segment_weights,
+)
 from ._hierarchy import AlternativesResult, HierarchyResult, hierarchy
 from ._incomplete import (
     INCOMPLETE_METHODS,
@@ -66,9 +78,29 @@ from ._incomplete import (
 )
 from ._matrix import S17, JudgmentStack, judgment_matrix, survey_matrices
 from ._priority import LAMBDA_ESTIMATORS, METHOD_ALIASES
+from ._sensitivity import (
+    SNAP_MODES,
+    MonteCarloResult,
+    OATResult,
+    monte_carlo_sensitivity,
+    oat_sensitivity,
+)
 from ._weights import AHPResult, direct_weights, format_weights, gci, measured_weights, weights
 
 __all__ = [
+    "AGGREGATIONS",
+    "AIP_MEANS",
+    "SNAP_MODES",
+    "ConsensusResult",
+    "GroupResult",
+    "MonteCarloResult",
+    "OATResult",
+    "SegmentWeightsResult",
+    "consensus",
+    "group_weights",
+    "monte_carlo_sensitivity",
+    "oat_sensitivity",
+    "segment_weights",
     "INCOMPLETE_METHODS",
     "RANK_BY",
     "CycleResult",

@@ -27,7 +27,7 @@ from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import check_choice
 
 from ._consistency import BEYOND, RI_TABLES, acceptable, check_threshold, random_index, verdicts
-from ._errors import AHPInputError, AHPWarning
+from ._errors import AHPInputError, RepairWarning
 from ._incomplete import (
     INCOMPLETE_METHODS,
     placeholder,
@@ -35,7 +35,7 @@ from ._incomplete import (
     resolve_incomplete,
     solve,
 )
-from ._matrix import S17, SCALE_TOL, STATUS_OK, nearest_s17, where_text
+from ._matrix import SCALE_TOL, STATUS_OK, nearest_s17, where_text
 from ._priority import canonical_method, check_estimator
 
 __all__ = [
@@ -55,12 +55,6 @@ RANK_BY = ("deviation", "cr_gain")
 TIE_TOL = 1e-9  # |d1 - d2| <= 1e-9 max(1, d1) is a tie (broken by (i, j) row-major)
 CYCLE_TOL = 1e-9  # D_ij = 1 iff a_ij > 1 + 1e-9
 MAX_CYCLE_LIST_N = 30  # cycles are listed for n <= 30 (counted for every n)
-LOG_TIE_TOL = 1e-12  # log-distance ties of the suggested value (go to the value closer to 1)
-_ONE = 8  # position of 1 in S17
-
-
-class RepairWarning(AHPWarning):
-    """:func:`repair` changed judgments (every change is in the audit trail)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,14 +109,7 @@ def suggest(
         s = safe
         capped = np.zeros(t_up.shape, dtype=bool)
     else:
-        s = nearest_s17(safe)
-        # an exact log tie (e.g. t = sqrt(2) between 1 and 2) goes to the value closer to 1,
-        # also when rounding puts ln t a hair past the midpoint
-        k = np.clip(np.searchsorted(S17, s * (1 - 1e-12)), 0, len(S17) - 1)
-        toward1 = S17[np.clip(k - np.sign(k - _ONE), 0, len(S17) - 1)]
-        lt = np.log(safe)
-        tie = np.abs(np.abs(lt - np.log(toward1)) - np.abs(lt - np.log(s))) <= LOG_TIE_TOL
-        s = np.where(tie & (k != _ONE), toward1, s)
+        s = nearest_s17(safe)  # a log tie (e.g. t = sqrt(2)) goes to the value closer to 1
         capped = (safe < 1 / 9 - SCALE_TOL) | (safe > 9 + SCALE_TOL)
     with np.errstate(invalid="ignore"):
         same = np.abs(s / a_up - 1.0) <= SCALE_TOL

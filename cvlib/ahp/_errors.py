@@ -30,6 +30,10 @@ class MissingJudgmentError(AHPInputError):
     """A pair has no judgment while complete matrices are required (``allow_missing=False``)."""
 
 
+class DisconnectedComparisonsError(AHPInputError):
+    """The known pairs of an incomplete matrix do not connect all elements (ahp.md §8)."""
+
+
 class HierarchyError(AHPInputError):
     """An invalid hierarchy: duplicate ids, a cycle, a node without a source, label mismatch."""
 
@@ -60,6 +64,10 @@ class ReciprocityWarning(AHPWarning):
 
 class NormalizationWarning(AHPWarning):
     """Direct weights that did not sum to 1 were rescaled because ``normalize=True``."""
+
+
+class RepairWarning(AHPWarning):
+    """:func:`cvlib.ahp.repair` changed judgments (every change is in the audit trail)."""
 
 
 class ConvergenceWarning(AHPWarning):

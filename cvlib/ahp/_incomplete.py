@@ -36,8 +36,22 @@ from ._consistency import (
     threshold_text,
     verdicts,
 )
-from ._errors import ORIENTATION, AHPInputError, ConvergenceWarning, InconsistencyWarning
-from ._matrix import MAX_LISTED, STATUS_OK, coerce, validate, where_text
+from ._errors import (
+    ORIENTATION,
+    AHPInputError,
+    ConvergenceWarning,
+    DisconnectedComparisonsError,
+    InconsistencyWarning,
+)
+from ._matrix import (
+    MAX_LISTED,
+    STATUS_DISCONNECTED,
+    STATUS_OK,
+    check_uniform_stack,  # noqa: F401 (re-exported; defined in _matrix)
+    coerce,
+    validate,
+    where_text,
+)
 from ._priority import (
     canonical_method,
     check_estimator,
@@ -63,47 +77,12 @@ INCOMPLETE_METHODS = ("llsm", "harker", "lambda_min")
 #: The completion used when ``incomplete=None``: Harker for the eigenvector method, LLSM for the
 #: geometric mean (ahp.md §8); other priority methods need an explicit choice.
 DEFAULT_INCOMPLETE = {"eigen": "harker", "geometric": "llsm"}
-STATUS_DISCONNECTED = "disconnected"
 RI_BASIS = "complete_matrix"
 _LOG9 = float(np.log(9.0))
 
 
-class DisconnectedComparisonsError(AHPInputError):
-    """The known pairs of an incomplete matrix do not connect all elements (ahp.md §8)."""
-
-
 # --------------------------------------------------------------------------------------------
 # input
-
-
-def check_uniform_stack(data: Any, node: Hashable | None = None) -> None:
-    """A list of matrices of different sizes is not a stack: name the first two sizes that differ.
-
-    (A stack is ``(r, n, n)`` with one n; split respondents by n first.)
-    """
-    if not isinstance(data, list | tuple) or len(data) < 2:
-        return
-    shapes = []
-    for x in data:
-        if isinstance(x, pd.DataFrame):
-            shapes.append(x.shape)
-            continue
-        try:
-            arr = np.asarray(x, dtype=object)
-        except ValueError:  # ragged rows: not a matrix at all, coerce() explains
-            return
-        if arr.ndim != 2:
-            return
-        shapes.append(arr.shape)
-    first = shapes[0]
-    for k, shape in enumerate(shapes):
-        if shape != first:
-            raise AHPInputError(
-                f"{where_text(node)}: a stack needs matrices of one size (r, n, n), but matrix 0 "
-                f"is {first[0]}x{first[1]} and matrix {k} is {shape[0]}x{shape[1]}; split the "
-                f"respondents by the number of elements compared and call once per size "
-                f"({ORIENTATION})."
-            )
 
 
 def comparison_components(known: np.ndarray) -> np.ndarray:
@@ -221,7 +200,6 @@ def prepare(
     matrix), single, status, report)``. Invalid members (``on_invalid="mask"``) keep their status
     code; the caller replaces them by a placeholder.
     """
-    check_uniform_stack(matrix, node)
     labs, values, index, notes = coerce(matrix, labels, node=node, recip_tol=recip_tol)
     single = values.ndim == 2
     a = values[None] if single else values
@@ -333,6 +311,67 @@ def _lambda_and_gradient(
     return float(vals.real[k]), grad
 
 
+def _lambda_min_one(
+    out: np.ndarray,
+    k: int,
+    miss: np.ndarray,
+    bounded: bool,
+    gtol: float,
+    maxiter: int,
+    minimize: Any,
+) -> tuple[bool, int]:
+    """λ-min completion of member k of ``out`` in place (``minimize``: scipy's); returns
+    (not converged, number of evaluations)."""
+    pairs = np.nonzero(miss)
+    c = out[k].copy()
+    t0 = np.log(c[pairs])
+    if bounded:
+        t0 = np.clip(t0, -_LOG9, _LOG9)
+
+    def fun(t: np.ndarray, c: np.ndarray = c, pairs: tuple = pairs) -> tuple[float, np.ndarray]:
+        c[pairs] = np.exp(t)
+        c[pairs[1], pairs[0]] = np.exp(-t)
+        return _lambda_and_gradient(c, pairs)
+
+    res = minimize(
+        fun,
+        t0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-_LOG9, _LOG9)] * len(t0) if bounded else None,
+        options={"ftol": 0.0, "gtol": gtol, "maxiter": maxiter},
+    )
+    t = res.x
+    c[pairs] = np.exp(t)
+    c[pairs[1], pairs[0]] = np.exp(-t)
+    out[k] = c
+    # converged iff the projected gradient vanishes; L-BFGS-B stops once λ (exact to about
+    # 1e-15) cannot decrease any further, which leaves gradients of about 1e-8 on the flat
+    # optimum (t within about 1e-7), so the check uses 1e-6
+    _, g = _lambda_and_gradient(c, pairs)
+    at_low = bounded & (t <= -_LOG9 + 1e-12) & (g > 0)
+    at_high = bounded & (t >= _LOG9 - 1e-12) & (g < 0)
+    bad = bool(np.abs(np.where(at_low | at_high, 0.0, g)).max() > 1e-6)
+    return bad, int(res.nfev)
+
+
+class _one_blas_thread:
+    """Limit BLAS to one thread (threadpoolctl, when installed) around many tiny LAPACK and
+    L-BFGS-B calls: threads only add overhead there, and on a busy machine a lot of it."""
+
+    def __enter__(self) -> None:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:  # pragma: no cover - a scikit-learn dependency, normally present
+            self._ctx = None
+            return
+        self._ctx = threadpool_limits(limits=1, user_api="blas")
+
+    def __exit__(self, *exc: object) -> None:
+        if self._ctx is not None:
+            self._ctx.restore_original_limits()
+
+
 def lambda_min_complete(
     a: np.ndarray,
     start: np.ndarray,
@@ -347,10 +386,11 @@ def lambda_min_complete(
 
     Missing entries x_k = exp(t_k) minimise λmax of the completed matrix (convex in t): L-BFGS-B
     with the analytic gradient, started from ``start`` (the LLSM completion), bounds
-    ln(1/9) <= t <= ln 9 when ``bounded``. Returns the completed stack and
+    ln(1/9) <= t <= ln 9 when ``bounded``. BLAS runs single-threaded meanwhile (threads only
+    slow such tiny problems down). Returns the completed stack and
     ``{"n_not_converged": ..., "not_converged": [...], "n_evaluations": ...}``.
     """
-    from scipy.optimize import minimize
+    from scipy.optimize import minimize  # loads scipy's BLAS before its threads are limited
 
     r, n, _ = a.shape
     out = start.copy()
@@ -363,39 +403,12 @@ def lambda_min_complete(
         from tqdm.auto import tqdm
 
         iterator = tqdm(members, desc="λ-min completion", unit="matrix")
-    for k in iterator:
-        pairs = np.nonzero(miss_upper[k])
-        c = out[k].copy()
-        t0 = np.log(c[pairs])
-        if bounded:
-            t0 = np.clip(t0, -_LOG9, _LOG9)
-
-        def fun(t: np.ndarray, c: np.ndarray = c, pairs: tuple = pairs) -> tuple[float, np.ndarray]:
-            c[pairs] = np.exp(t)
-            c[pairs[1], pairs[0]] = np.exp(-t)
-            return _lambda_and_gradient(c, pairs)
-
-        res = minimize(
-            fun,
-            t0,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(-_LOG9, _LOG9)] * len(t0) if bounded else None,
-            options={"ftol": 0.0, "gtol": gtol, "maxiter": maxiter},
-        )
-        n_eval += int(res.nfev)
-        t = res.x
-        c[pairs] = np.exp(t)
-        c[pairs[1], pairs[0]] = np.exp(-t)
-        out[k] = c
-        # converged iff the projected gradient vanishes; L-BFGS-B stops once λ (exact to about
-        # 1e-15) cannot decrease any further, which leaves gradients of about 1e-8 on the flat
-        # optimum (t within about 1e-7), so the check uses 1e-6
-        _, g = _lambda_and_gradient(c, pairs)
-        at_low = bounded & (t <= -_LOG9 + 1e-12) & (g > 0)
-        at_high = bounded & (t >= _LOG9 - 1e-12) & (g < 0)
-        if np.abs(np.where(at_low | at_high, 0.0, g)).max() > 1e-6:
-            bad.append(int(k) if index is None else index[k])
+    with _one_blas_thread():
+        for k in iterator:
+            bad_k, n_k = _lambda_min_one(out, k, miss_upper[k], bounded, gtol, maxiter, minimize)
+            n_eval += n_k
+            if bad_k:
+                bad.append(int(k) if index is None else index[k])
     if bad:
         warnings.warn(
             f"λ-min completion: the optimiser did not converge for {len(bad)} matrices "
@@ -417,11 +430,14 @@ def complete(
     max_iter: int = 1000,
     index: pd.Index | None = None,
     progress: bool = False,
+    start: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None, dict]:
     """Complete every member of a validated, connected stack (NaN = missing).
 
     Returns ``(completed stack, weights of the completion or None, info)``. Members without a
     missing pair are returned unchanged; only the members with missing pairs are solved.
+    ``start`` (r, n): a start vector for Harker's power iteration (e.g. the weights before one
+    judgment changed; default: the LLSM weights).
     """
     info: dict[str, Any] = {"incomplete": incomplete}
     if incomplete is None:  # the caller knows that nothing is missing
@@ -431,7 +447,10 @@ def complete(
         return a, None, info
     sub = np.nonzero(miss_any)[0]
     part = a[sub]
-    w_llsm = llsm_weights(part)
+    if incomplete == "harker" and start is not None:
+        w_llsm = np.array(start, dtype="float64")[sub]  # only the start of Harker's iteration
+    else:
+        w_llsm = llsm_weights(part)
     if incomplete == "llsm":
         w_sub = w_llsm
         done = fill(part, w_sub)
@@ -546,6 +565,7 @@ def solve(
         max_iter=max_iter,
         index=index,
         progress=progress,
+        start=start,
     )
     st = start
     if method == "eigen" and w_c is not None:

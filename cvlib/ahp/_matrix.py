@@ -7,6 +7,7 @@ anything implicitly: ``symmetrize="upper"`` is the only repair, and it warns lis
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 import warnings
@@ -49,9 +50,19 @@ HINT_TOL = 1e-2
 SUM_TOL = 1e-6
 MAX_LISTED = 10
 
-#: Status codes of stack members (ahp.md §1.3); later issues add e.g. "disconnected".
+#: Status codes of stack members (ahp.md §1.3); "disconnected" is set by the incomplete-matrix
+#: paths (:func:`cvlib.ahp.incomplete_weights`) when the known pairs do not connect all elements.
 STATUS_OK = "ok"
-STATUS_CODES = ("ok", "nonpositive", "nonfinite", "nonreciprocal", "missing", "out_of_scale")
+STATUS_DISCONNECTED = "disconnected"
+STATUS_CODES = (
+    "ok",
+    "nonpositive",
+    "nonfinite",
+    "nonreciprocal",
+    "missing",
+    "out_of_scale",
+    STATUS_DISCONNECTED,
+)
 
 
 @dataclass(frozen=True, repr=False)
@@ -140,6 +151,37 @@ class JudgmentStack(ResultMixin):
             },
             index=self.index,
         )
+
+
+@functools.lru_cache(maxsize=128)
+def ones(n: int) -> np.ndarray:
+    """A read-only vector of n ones: ``x @ ones(n)`` sums the last axis of a stack several times
+    faster than ``x.sum(axis=-1)`` for short axes (one BLAS call instead of r tiny reductions)."""
+    out = np.ones(n)
+    out.setflags(write=False)
+    return out
+
+
+@functools.lru_cache(maxsize=128)
+def upper_indices(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(n, 1)`` (row-major pairs i < j), cached and read-only."""
+    i, j = np.triu_indices(n, 1)
+    i.setflags(write=False)
+    j.setflags(write=False)
+    return i, j
+
+
+def label_index(labels: tuple) -> pd.Index:
+    """``pd.Index(labels)``, cached per labels (and their types) for the single-matrix fast path.
+
+    Only for building result objects, which store deep copies (never rename the returned Index
+    in place: it is shared)."""
+    return _label_index(labels, tuple(type(x) for x in labels))
+
+
+@functools.lru_cache(maxsize=256)
+def _label_index(labels: tuple, types: tuple) -> pd.Index:
+    return pd.Index(labels)
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,6 +518,36 @@ def _from_frame(
     return labels, to_float_array(aligned.to_numpy(dtype=object), f"{where_text(node)}: ", labels)
 
 
+def check_uniform_stack(data: Any, node: Hashable | None = None) -> None:
+    """A list of matrices of different sizes is not a stack: name the first two sizes that differ.
+
+    (A stack is ``(r, n, n)`` with one n; split respondents by n first.)
+    """
+    if not isinstance(data, list | tuple) or len(data) < 2:
+        return
+    shapes = []
+    for x in data:
+        if isinstance(x, pd.DataFrame):
+            shapes.append(x.shape)
+            continue
+        try:
+            arr = np.asarray(x, dtype=object)
+        except ValueError:  # ragged rows: not a matrix at all, coerce() explains
+            return
+        if arr.ndim != 2:
+            return
+        shapes.append(arr.shape)
+    first = shapes[0]
+    for k, shape in enumerate(shapes):
+        if shape != first:
+            raise AHPInputError(
+                f"{where_text(node)}: a stack needs matrices of one size (r, n, n), but matrix 0 "
+                f"is {first[0]}x{first[1]} and matrix {k} is {shape[0]}x{shape[1]}; split the "
+                f"respondents by the number of elements compared and call once per size "
+                f"({ORIENTATION})."
+            )
+
+
 def coerce(
     data: Any,
     labels: Sequence[Hashable] | None = None,
@@ -491,6 +563,7 @@ def coerce(
     where = f"{where_text(node)}: "
     if labels is not None:
         labels = check_labels(labels, node)  # a string is rejected, never split into characters
+    check_uniform_stack(data, node)
     if isinstance(data, JudgmentStack):
         labs = check_labels(data.labels if labels is None else labels, node)
         if len(labs) != data.values.shape[1]:
@@ -581,15 +654,32 @@ def _check_square(
 
 
 _MID_LOG_S17 = (_LOG_S17[1:] + _LOG_S17[:-1]) / 2
+#: |ln v - midpoint| <= LOG_TIE_TOL between two neighbouring S17 values is a log-distance tie.
+LOG_TIE_TOL = 1e-12
 
 
 def nearest_s17(values: np.ndarray) -> np.ndarray:
-    """The S17 value nearest in log distance (a tie goes to the value closer to 1)."""
+    """The S17 value nearest to each value in log distance, argmin_s |ln s - ln v| (ahp.md §10.2).
+
+    Tie rule (explicit, ahp.md §10.2): when ln v lies within ``LOG_TIE_TOL`` = 1e-12 of the log
+    midpoint of two neighbouring S17 values (v = sqrt(2) lies halfway between 1 and 2, sqrt(6)
+    between 2 and 3), the value closer to 1 wins: sqrt(2) -> 1, sqrt(6) -> 2, 1/sqrt(2) -> 1,
+    1/sqrt(6) -> 1/2. The tolerance makes the rule independent of the last bit of ln v
+    (ln(sqrt(2)) and ln(2)/2 may differ by rounding). Values beyond the scale go to 1/9 or 9.
+    ``values`` must be positive.
+
+    Examples
+    --------
+    >>> nearest_s17(np.array([np.sqrt(2), np.sqrt(6), 1 / np.sqrt(2), 2.9, 12.0])).tolist()
+    [1.0, 2.0, 1.0, 3.0, 9.0]
+    """
     logs = np.log(np.asarray(values, dtype="float64"))
+    # above 1 a tie goes down (toward 1): shift the value down by the tolerance and take the
+    # first midpoint >= it; below 1 a tie goes up: shift up and take the first midpoint > it
     k = np.where(
         logs > 0,
-        np.searchsorted(_MID_LOG_S17, logs, side="left"),
-        np.searchsorted(_MID_LOG_S17, logs, side="right"),
+        np.searchsorted(_MID_LOG_S17, logs - LOG_TIE_TOL, side="left"),
+        np.searchsorted(_MID_LOG_S17, logs + LOG_TIE_TOL, side="right"),
     )
     return S17[k]
 
@@ -634,6 +724,66 @@ def _positions(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(i), int(j)) for i, j in zip(*np.nonzero(mask), strict=True)][:MAX_LISTED]
 
 
+def _quick_valid(
+    a: np.ndarray, iu: tuple[np.ndarray, np.ndarray], scale: str, recip_tol: float
+) -> tuple[bool, np.ndarray]:
+    """``(True, upper)`` when every member passes every check of :func:`validate`: diagonal
+    exactly 1, |a_ij a_ji - 1| <= recip_tol for every pair (so nothing is missing) and every entry
+    on the scale (so positive and finite). A few whole-stack reductions; any doubt (NaN, a
+    failure) returns False and :func:`validate` runs the member-by-member checks that name the
+    respondent, the pair and the value."""
+    n = a.shape[-1]
+    d = np.arange(n)
+    upper = a[:, iu[0], iu[1]]
+    if not (a[:, d, d] == 1.0).all():
+        return False, upper
+    if upper.size == 0:
+        return True, upper
+    lower = a[:, iu[1], iu[0]]
+    with np.errstate(invalid="ignore", over="ignore"):
+        if not (np.abs(upper * lower - 1.0).max() <= recip_tol):  # NaN -> False
+            return False, upper
+        if scale == "saaty":
+            lo, hi = 1 / 9 - SCALE_TOL, 9 + SCALE_TOL
+            good = min(upper.min(), lower.min()) >= lo and max(upper.max(), lower.max()) <= hi
+        elif scale == "saaty_strict":
+            good = bool(on_s17(upper).all() and on_s17(lower).all())
+        else:
+            good = bool(
+                np.isfinite(upper).all()
+                and np.isfinite(lower).all()
+                and upper.min() > 0
+                and lower.min() > 0
+            )
+    return bool(good), upper
+
+
+def _maybe_off_s17(upper: np.ndarray) -> bool:
+    """False when every value in [1/9, 9] is certainly on S17 within the relative tolerance
+    (x = max(v, 1/v) within 0.5e-9 x of an integer); True means: check exactly."""
+    if upper.size == 0:
+        return False
+    x = np.where(upper >= 1.0, upper, 1.0 / upper)
+    return bool((np.abs(x - np.rint(x)) > 0.5 * SCALE_TOL * x).any())
+
+
+_EMPTY_NON_SCALE = pd.DataFrame(
+    {
+        "row": pd.Series([], dtype=object),
+        "column": pd.Series([], dtype=object),
+        "value": np.array([], dtype="float64"),
+    }
+)
+
+
+def _empty_non_scale(index: pd.Index | None) -> pd.DataFrame:
+    """The empty ``non_scale_values`` table (with a ``respondent`` column for a stack)."""
+    table = _EMPTY_NON_SCALE.copy(deep=True)
+    if index is not None:
+        table.insert(0, "respondent", index[:0])
+    return table
+
+
 def validate(
     a: np.ndarray,
     labels: tuple,
@@ -659,7 +809,7 @@ def validate(
     r, n, _ = a.shape
     ck = _Checker(r, node, on_invalid)
     report: dict[str, Any] = {"warnings": [], "symmetrized_pairs": []}
-    iu = np.triu_indices(n, 1)
+    iu = upper_indices(n)
     lab = labels
 
     def val(k: int, i: int, j: int) -> str:
@@ -668,191 +818,202 @@ def validate(
     def elem(i: int, j: int) -> str:
         return f"a_{i + 1}{j + 1}" if n < 10 else f"a_({i + 1},{j + 1})"
 
-    # explicit repair first: lower := 1/upper (never implicit)
-    if symmetrize == "upper":
+    fast, upper = (False, None) if symmetrize is not None else _quick_valid(a, iu, scale, recip_tol)
+    if fast:  # every member passes every check below (the common case): skip the diagnosis
+        finite = None
+        report["n_missing"] = np.zeros(r, dtype=np.int64) if index is not None else 0
+    else:
+        # explicit repair first: lower := 1/upper (never implicit)
+        if symmetrize == "upper":
+            upper = a[:, iu[0], iu[1]]
+            lower = a[:, iu[1], iu[0]]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                new_lower = 1.0 / upper
+                same = (lower == new_lower) | (
+                    np.abs(lower * upper - 1.0) <= 4 * np.finfo(float).eps
+                )
+            changed = ~same & ~(np.isnan(lower) & np.isnan(upper))
+            if changed.any():
+                ks, ps = np.nonzero(changed)
+                listed = [
+                    f"{_member_prefix(index, k)}{_pair_text(lab, iu[1][p], iu[0][p])} "
+                    f"{fmt_value(lower[k, p])} -> {fmt_value(new_lower[k, p])}"
+                    for k, p in zip(ks[:50], ps[:50], strict=True)
+                ]
+                more = f" and {len(ks) - 50} more" if len(ks) > 50 else ""
+                msg = (
+                    f"{ck.where}: symmetrize='upper' replaced {len(ks)} lower-triangle entries by the "
+                    f"reciprocals of the upper triangle: {'; '.join(listed)}{more}."
+                )
+                warnings.warn(msg, ReciprocityWarning, stacklevel=3)
+                report["warnings"].append(msg)
+                report["symmetrized_pairs"] = [
+                    (
+                        index[k] if index is not None else None,
+                        lab[iu[1][p]],
+                        lab[iu[0][p]],
+                        float(lower[k, p]),
+                        float(new_lower[k, p]),
+                    )
+                    for k, p in zip(ks, ps, strict=True)
+                ]
+            a[:, iu[1], iu[0]] = new_lower
+
+        # positivity (-inf included), then +inf
+        nonpos = a <= 0
+        ck.fail(
+            "nonpositive",
+            nonpos.any(axis=(1, 2)),
+            lambda k: AHPInputError(
+                f"{_member_prefix(index, k)}{ck.where} has non-positive judgments: "
+                + "; ".join(
+                    f"{_pair_text(lab, i, j)} {elem(i, j)} = {val(k, i, j)}"
+                    for i, j in _positions(nonpos[k])
+                )
+                + f"; judgments must be > 0 (0 is never a missing code: use NaN, None or '' for a missing "
+                f"pair); {ORIENTATION}."
+            ),
+        )
+        inf = np.isposinf(a)
+        ck.fail(
+            "nonfinite",
+            inf.any(axis=(1, 2)),
+            lambda k: AHPInputError(
+                f"{_member_prefix(index, k)}{ck.where} has infinite judgments at "
+                + ", ".join(_pair_text(lab, i, j) for i, j in _positions(inf[k]))
+                + f" (a division by zero upstream?); {ORIENTATION}."
+            ),
+        )
+
+        # diagonal
+        diag = a[:, np.arange(n), np.arange(n)]
+        bad_diag = ~(np.abs(diag - 1.0) <= DIAG_TOL)
+        ck.fail(
+            "nonreciprocal",
+            bad_diag.any(axis=1),
+            lambda k: ReciprocityError(
+                f"{_member_prefix(index, k)}{ck.where} has diagonal entries other than 1: "
+                + ", ".join(
+                    f"{elem(i, i)} ({str(lab[i])}) = {val(k, i, i)}"
+                    for i in np.nonzero(bad_diag[k])[0][:MAX_LISTED]
+                )
+                + f"; a_ii must be 1; {ORIENTATION}."
+            ),
+        )
+
+        # missing pairs: NaN in both a_ij and a_ji
+        nan_u = np.isnan(a[:, iu[0], iu[1]])
+        nan_l = np.isnan(a[:, iu[1], iu[0]])
+        half = nan_u != nan_l
+
+        def half_msg(k: int) -> AHPInputError:
+            parts = []
+            for p in np.nonzero(half[k])[0][:MAX_LISTED]:
+                i, j = iu[0][p], iu[1][p]
+                if nan_u[k, p]:
+                    i, j = j, i
+                parts.append(
+                    f"{_pair_text(lab, i, j)} {elem(i, j)} = {val(k, i, j)} but {elem(j, i)} is missing"
+                )
+            return ReciprocityError(
+                f"{_member_prefix(index, k)}{ck.where} has half-missing pairs: {'; '.join(parts)}; "
+                f"give both entries of a pair or neither, or pass symmetrize='upper' to fill the lower "
+                f"triangle from the upper one; {ORIENTATION}."
+            )
+
+        ck.fail("nonreciprocal", half.any(axis=1), half_msg)
+        missing = nan_u & nan_l
+        report["n_missing"] = missing.sum(axis=1) if index is not None else int(missing.sum())
+        if not allow_missing:
+
+            def missing_msg(k: int) -> MissingJudgmentError:
+                listed = [_pair_text(lab, iu[0][p], iu[1][p]) for p in np.nonzero(missing[k])[0]]
+                return MissingJudgmentError(
+                    f"{_member_prefix(index, k)}{ck.where} is incomplete: {len(listed)} missing "
+                    f"pair(s) {', '.join(listed[:50])}{' ...' if len(listed) > 50 else ''}; give every "
+                    f"pair (upper triangle a_ij, i < j), or pass allow_missing=True for an incomplete "
+                    f"matrix: cvlib.ahp.incomplete_weights (also weights(..., allow_missing=True)) "
+                    f"completes it by Harker, LLSM or λ-min completion (ahp.md §8); {ORIENTATION}."
+                )
+
+            ck.fail("missing", missing.any(axis=1), missing_msg)
+
+        # reciprocity
         upper = a[:, iu[0], iu[1]]
         lower = a[:, iu[1], iu[0]]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            new_lower = 1.0 / upper
-            same = (lower == new_lower) | (np.abs(lower * upper - 1.0) <= 4 * np.finfo(float).eps)
-        changed = ~same & ~(np.isnan(lower) & np.isnan(upper))
-        if changed.any():
-            ks, ps = np.nonzero(changed)
-            listed = [
-                f"{_member_prefix(index, k)}{_pair_text(lab, iu[1][p], iu[0][p])} "
-                f"{fmt_value(lower[k, p])} -> {fmt_value(new_lower[k, p])}"
-                for k, p in zip(ks[:50], ps[:50], strict=True)
-            ]
-            more = f" and {len(ks) - 50} more" if len(ks) > 50 else ""
-            msg = (
-                f"{ck.where}: symmetrize='upper' replaced {len(ks)} lower-triangle entries by the "
-                f"reciprocals of the upper triangle: {'; '.join(listed)}{more}."
-            )
-            warnings.warn(msg, ReciprocityWarning, stacklevel=3)
-            report["warnings"].append(msg)
-            report["symmetrized_pairs"] = [
-                (
-                    index[k] if index is not None else None,
-                    lab[iu[1][p]],
-                    lab[iu[0][p]],
-                    float(lower[k, p]),
-                    float(new_lower[k, p]),
+        dev = np.abs(upper * lower - 1.0)
+        bad_rec = dev > recip_tol  # NaN -> False
+
+        def recip_msg(k: int) -> ReciprocityError:
+            ps = np.nonzero(bad_rec[k])[0]
+            ps = ps[np.argsort(-dev[k, ps], kind="stable")][:MAX_LISTED]
+            parts = []
+            for p in ps:
+                i, j = iu[0][p], iu[1][p]
+                parts.append(
+                    f"{_pair_text(lab, i, j)}: {elem(i, j)} = {val(k, i, j)} but {elem(j, i)} = "
+                    f"{val(k, j, i)} (product {upper[k, p] * lower[k, p]:.6g})"
                 )
-                for k, p in zip(ks, ps, strict=True)
-            ]
-        a[:, iu[1], iu[0]] = new_lower
-
-    # positivity (-inf included), then +inf
-    nonpos = a <= 0
-    ck.fail(
-        "nonpositive",
-        nonpos.any(axis=(1, 2)),
-        lambda k: AHPInputError(
-            f"{_member_prefix(index, k)}{ck.where} has non-positive judgments: "
-            + "; ".join(
-                f"{_pair_text(lab, i, j)} {elem(i, j)} = {val(k, i, j)}"
-                for i, j in _positions(nonpos[k])
+            i, j = iu[0][ps[0]], iu[1][ps[0]]
+            big, small = (i, j) if a[k, i, j] >= a[k, j, i] else (j, i)
+            top = a[k, big, small]
+            near = round(top)
+            suggestion = (
+                f"1/{near}"
+                if 1 <= near <= 9 and abs(top / near - 1) <= HINT_TOL
+                else (fmt_value(1.0 / top))
             )
-            + f"; judgments must be > 0 (0 is never a missing code: use NaN, None or '' for a missing "
-            f"pair); {ORIENTATION}."
-        ),
-    )
-    inf = np.isposinf(a)
-    ck.fail(
-        "nonfinite",
-        inf.any(axis=(1, 2)),
-        lambda k: AHPInputError(
-            f"{_member_prefix(index, k)}{ck.where} has infinite judgments at "
-            + ", ".join(_pair_text(lab, i, j) for i, j in _positions(inf[k]))
-            + f" (a division by zero upstream?); {ORIENTATION}."
-        ),
-    )
-
-    # diagonal
-    diag = a[:, np.arange(n), np.arange(n)]
-    bad_diag = ~(np.abs(diag - 1.0) <= DIAG_TOL)
-    ck.fail(
-        "nonreciprocal",
-        bad_diag.any(axis=1),
-        lambda k: ReciprocityError(
-            f"{_member_prefix(index, k)}{ck.where} has diagonal entries other than 1: "
-            + ", ".join(
-                f"{elem(i, i)} ({str(lab[i])}) = {val(k, i, i)}"
-                for i in np.nonzero(bad_diag[k])[0][:MAX_LISTED]
+            msg = (
+                f"{_member_prefix(index, k)}{ck.where} is not reciprocal at {int(bad_rec[k].sum())} "
+                f"pair(s), worst first: {'; '.join(parts)}; {ORIENTATION}. Did you mean "
+                f"{elem(small, big)} = {suggestion}?"
             )
-            + f"; a_ii must be 1; {ORIENTATION}."
-        ),
-    )
+            if np.any(dev[k, ps] <= HINT_TOL):
+                msg += (
+                    " A product within 1e-2 of 1 looks like a rounded fraction: use exact fractions "
+                    "such as '1/3', or symmetrize='upper'."
+                )
+            return ReciprocityError(msg)
 
-    # missing pairs: NaN in both a_ij and a_ji
-    nan_u = np.isnan(a[:, iu[0], iu[1]])
-    nan_l = np.isnan(a[:, iu[1], iu[0]])
-    half = nan_u != nan_l
+        ck.fail("nonreciprocal", bad_rec.any(axis=1), recip_msg)
 
-    def half_msg(k: int) -> AHPInputError:
-        parts = []
-        for p in np.nonzero(half[k])[0][:MAX_LISTED]:
-            i, j = iu[0][p], iu[1][p]
-            if nan_u[k, p]:
-                i, j = j, i
-            parts.append(
-                f"{_pair_text(lab, i, j)} {elem(i, j)} = {val(k, i, j)} but {elem(j, i)} is missing"
-            )
-        return ReciprocityError(
-            f"{_member_prefix(index, k)}{ck.where} has half-missing pairs: {'; '.join(parts)}; "
-            f"give both entries of a pair or neither, or pass symmetrize='upper' to fill the lower "
-            f"triangle from the upper one; {ORIENTATION}."
+        # scale
+        finite = np.isfinite(a)
+        if scale == "saaty":
+            out = finite & ((a < 1 / 9 - SCALE_TOL) | (a > 9 + SCALE_TOL))
+            scale_text = "Saaty's 1-9 scale [1/9, 9]"
+        elif scale == "saaty_strict":
+            out = finite & ~on_s17(np.where(finite, a, 1.0))
+            scale_text = "the 17-value Saaty scale S17 {1/9, ..., 1/2, 1, 2, ..., 9}"
+        else:
+            out = np.zeros_like(finite)
+            scale_text = ""
+        ck.fail(
+            "out_of_scale",
+            out.any(axis=(1, 2)),
+            lambda k: ScaleError(
+                f"{_member_prefix(index, k)}{ck.where} has values outside {scale_text} (scale={scale!r}): "
+                + "; ".join(
+                    f"{_pair_text(lab, i, j)} {elem(i, j)} = {val(k, i, j)}"
+                    for i, j in _positions(out[k])
+                )
+                + ". Use scale='ratio' for measured ratios or judgments derived from attributes; "
+                f"{ORIENTATION}."
+            ),
         )
-
-    ck.fail("nonreciprocal", half.any(axis=1), half_msg)
-    missing = nan_u & nan_l
-    report["n_missing"] = missing.sum(axis=1) if index is not None else int(missing.sum())
-    if not allow_missing:
-
-        def missing_msg(k: int) -> MissingJudgmentError:
-            listed = [_pair_text(lab, iu[0][p], iu[1][p]) for p in np.nonzero(missing[k])[0]]
-            return MissingJudgmentError(
-                f"{_member_prefix(index, k)}{ck.where} is incomplete: {len(listed)} missing "
-                f"pair(s) {', '.join(listed[:50])}{' ...' if len(listed) > 50 else ''}; give every "
-                f"pair (upper triangle a_ij, i < j), or pass allow_missing=True for an incomplete "
-                f"matrix (incomplete-matrix priority methods, ahp.md §8, are planned for a later "
-                f"version); {ORIENTATION}."
-            )
-
-        ck.fail("missing", missing.any(axis=1), missing_msg)
-
-    # reciprocity
-    upper = a[:, iu[0], iu[1]]
-    lower = a[:, iu[1], iu[0]]
-    dev = np.abs(upper * lower - 1.0)
-    bad_rec = dev > recip_tol  # NaN -> False
-
-    def recip_msg(k: int) -> ReciprocityError:
-        ps = np.nonzero(bad_rec[k])[0]
-        ps = ps[np.argsort(-dev[k, ps], kind="stable")][:MAX_LISTED]
-        parts = []
-        for p in ps:
-            i, j = iu[0][p], iu[1][p]
-            parts.append(
-                f"{_pair_text(lab, i, j)}: {elem(i, j)} = {val(k, i, j)} but {elem(j, i)} = "
-                f"{val(k, j, i)} (product {upper[k, p] * lower[k, p]:.6g})"
-            )
-        i, j = iu[0][ps[0]], iu[1][ps[0]]
-        big, small = (i, j) if a[k, i, j] >= a[k, j, i] else (j, i)
-        top = a[k, big, small]
-        near = round(top)
-        suggestion = (
-            f"1/{near}"
-            if 1 <= near <= 9 and abs(top / near - 1) <= HINT_TOL
-            else (fmt_value(1.0 / top))
-        )
-        msg = (
-            f"{_member_prefix(index, k)}{ck.where} is not reciprocal at {int(bad_rec[k].sum())} "
-            f"pair(s), worst first: {'; '.join(parts)}; {ORIENTATION}. Did you mean "
-            f"{elem(small, big)} = {suggestion}?"
-        )
-        if np.any(dev[k, ps] <= HINT_TOL):
-            msg += (
-                " A product within 1e-2 of 1 looks like a rounded fraction: use exact fractions "
-                "such as '1/3', or symmetrize='upper'."
-            )
-        return ReciprocityError(msg)
-
-    ck.fail("nonreciprocal", bad_rec.any(axis=1), recip_msg)
-
-    # scale
-    finite = np.isfinite(a)
-    if scale == "saaty":
-        out = finite & ((a < 1 / 9 - SCALE_TOL) | (a > 9 + SCALE_TOL))
-        scale_text = "Saaty's 1-9 scale [1/9, 9]"
-    elif scale == "saaty_strict":
-        out = finite & ~on_s17(np.where(finite, a, 1.0))
-        scale_text = "the 17-value Saaty scale S17 {1/9, ..., 1/2, 1, 2, ..., 9}"
-    else:
-        out = np.zeros_like(finite)
-        scale_text = ""
-    ck.fail(
-        "out_of_scale",
-        out.any(axis=(1, 2)),
-        lambda k: ScaleError(
-            f"{_member_prefix(index, k)}{ck.where} has values outside {scale_text} (scale={scale!r}): "
-            + "; ".join(
-                f"{_pair_text(lab, i, j)} {elem(i, j)} = {val(k, i, j)}"
-                for i, j in _positions(out[k])
-            )
-            + ". Use scale='ratio' for measured ratios or judgments derived from attributes; "
-            f"{ORIENTATION}."
-        ),
-    )
 
     # values inside [1/9, 9] but not on S17: accepted and listed; a ScaleWarning only for decimal
     # roundings of S17 fractions (0.33 typed for 1/3)
     ok = ck.status == STATUS_OK
-    if scale == "saaty":
+    if scale == "saaty" and fast and not _maybe_off_s17(upper):
+        report["non_scale_values"] = _empty_non_scale(index)
+    elif scale == "saaty":
         safe = np.where(np.isfinite(upper) & (upper > 0), upper, 1.0)
         near = nearest_s17(safe)
         rel = np.abs(safe / near - 1.0)
-        off = finite[:, iu[0], iu[1]] & (rel > SCALE_TOL) & ok[:, None]
+        off = (rel > SCALE_TOL) & ok[:, None]
+        if finite is not None:
+            off &= finite[:, iu[0], iu[1]]
         ks, ps = np.nonzero(off)
         lab_arr = np.empty(n, dtype=object)
         lab_arr[:] = lab
@@ -883,13 +1044,7 @@ def validate(
             warnings.warn(msg, ScaleWarning, stacklevel=3)
             report["warnings"].append(msg)
     else:
-        report["non_scale_values"] = pd.DataFrame(
-            {
-                "row": pd.Series([], dtype=object),
-                "column": pd.Series([], dtype=object),
-                "value": np.array([], dtype="float64"),
-            }
-        )
+        report["non_scale_values"] = _empty_non_scale(None)
     return a, ck.status, report
 
 
@@ -1073,9 +1228,14 @@ def survey_matrices(
         )
         if bad.any():
             k = int(np.argmax(bad))
+            code = data[col].iloc[k]
+            code = code.item() if isinstance(code, np.generic) else code  # -10, not np.int64(-10)
+            who = data.index[k]
+            who = who.item() if isinstance(who, np.generic) else who
             raise AHPInputError(
-                f"survey column {col!r}, respondent {data.index[k]!r}: code "
-                f"{data[col].iloc[k]!r} is not an integer in -9..9."
+                f"survey column {col!r}, respondent {who!r}: code {code!r} is not an integer in "
+                f"-9..9 (pair ({a}, {b}); {int(bad.sum())} bad code(s) in this column). Codes: "
+                f"2..9 favour one element, -2..-9 the other, -1, 0, 1 mean equal importance."
             )
         c = codes if positive_favours == "left" else -codes
         val = np.where(c >= 2, c, np.where(c <= -2, 1.0 / np.abs(np.where(c == 0, 1, c)), 1.0))
@@ -1091,9 +1251,14 @@ def survey_matrices(
             clash = both & (np.abs(prev / np.where(both, val, 1.0) - 1.0) > 1e-9)
             if clash.any():
                 k = int(np.argmax(clash))
+                who = data.index[k]
+                who = who.item() if isinstance(who, np.generic) else who
                 raise DuplicateJudgmentError(
-                    f"survey columns {prev_col!r} and {col!r} judge the same pair with "
-                    f"contradictory codes for respondent {data.index[k]!r}; remove one column."
+                    f"survey columns {prev_col!r} and {col!r} judge the same pair "
+                    f"({labels[i]}, {labels[j]}) with contradictory codes for respondent {who!r} "
+                    f"(a({labels[i]}, {labels[j]}) = {fmt_value(prev[k])} and "
+                    f"{fmt_value(val[k])}); cvlib never lets the "
+                    f"last one win: remove one column."
                 )
             warnings.warn(
                 f"survey columns {prev_col!r} and {col!r} judge the same pair (consistent); "

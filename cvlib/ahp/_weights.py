@@ -30,6 +30,7 @@ from ._matrix import (
     STATUS_OK,
     coerce,
     direct_vector,
+    label_index,
     measured_vector,
     validate,
     where_text,
@@ -138,6 +139,7 @@ def weights(
     symmetrize: str | None = None,
     recip_tol: float = 1e-6,
     allow_missing: bool = False,
+    incomplete: str | None = None,
     on_invalid: str = "raise",
     tol: float = 1e-13,
     max_iter: int = 1000,
@@ -148,8 +150,9 @@ def weights(
     Methods (ahp.md §2; ``method=`` accepts the aliases):
 
     * ``"eigen"`` (特征根法, ``"ev"``): w = principal right eigenvector of A, Σw = 1
-      (one matrix: LAPACK ``eig``; a stack: power iteration from the geometric weights until
-      max|Δw| <= ``tol``, LAPACK fallback counted in ``report["n_fallback"]``);
+      (one matrix: LAPACK ``eig``; a stack: batched power iteration w <- Aw/Σ(Aw) until
+      max|Δw| <= ``tol``, started from the geometric weights refined by three steps with A^8,
+      LAPACK fallback counted in ``report["n_fallback"]``; both agree to 1e-12);
     * ``"geometric"`` (几何平均法, 根法, 方根法, ``"gm"``, ``"llsm"``, ``"rgmm"``):
       w_i ∝ (Π_j a_ij)^(1/n);
     * ``"sum"`` (和法, ``"arithmetic"``, ``"cn"``): w_i = (1/n) Σ_j a_ij / Σ_k a_kj;
@@ -190,13 +193,22 @@ def weights(
     recip_tol : float
         |a_ij a_ji - 1| tolerance (default 1e-6).
     allow_missing : bool
-        Incomplete matrices (ahp.md §8) are not available yet: missing pairs always raise.
+        False (default): a missing pair raises ``MissingJudgmentError`` listing the pairs (with
+        ``on_invalid="mask"`` the member gets status ``"missing"``). True: incomplete matrices
+        (ahp.md §8) are completed and the call returns
+        :func:`cvlib.ahp.incomplete_weights` (an :class:`IncompleteResult`, also for complete
+        input), one matrix or a stack with a missing pattern per respondent.
+    incomplete : {None, "llsm", "harker", "lambda_min"}
+        Completion with ``allow_missing=True`` (None: Harker for ``"eigen"``, LLSM for
+        ``"geometric"``).
     on_invalid : {"raise", "mask"}
         Stacks: ``"mask"`` gives an invalid member NaN outputs and a status code (``"ok"``,
         ``"nonpositive"``, ``"nonfinite"``, ``"nonreciprocal"``, ``"missing"``,
-        ``"out_of_scale"``); the batch continues.
+        ``"out_of_scale"``, and ``"disconnected"`` with ``allow_missing=True``); the batch
+        continues.
     tol, max_iter : float, int
-        Power-iteration convergence (stacks only).
+        Power-iteration convergence (stacks only): stop when max|Δw| <= ``tol``; members not
+        converged after ``max_iter`` steps are solved by LAPACK (``report["n_fallback"]``).
     node : hashable, optional
         Name used in messages (hierarchy node).
 
@@ -218,6 +230,12 @@ def weights(
     >>> round(weights(city).cr, 4), round(float(weights(city, "几何平均法").weights[0]), 6)
     (0.0503, 0.152594)
 
+    A stack (respondents, n, n) gives one row / value per respondent:
+
+    >>> res = weights(np.stack([city, np.array(city).T]))
+    >>> res.weights.shape, res.cr.round(4).tolist()
+    ((2, 5), [0.0503, 0.0503])
+
     References
     ----------
     Saaty, T. L. (1980). *The Analytic Hierarchy Process*. McGraw-Hill.
@@ -234,6 +252,31 @@ def weights(
     check_choice("ri_table", ri_table, RI_TABLES)
     check_choice("beyond", beyond, BEYOND)
     threshold = check_threshold(threshold)
+    if allow_missing:
+        from ._incomplete import incomplete_weights  # local import: _incomplete imports this module
+
+        return incomplete_weights(
+            matrix,
+            method_c,
+            incomplete,
+            ri_table,
+            lambda_estimator=lambda_estimator,
+            threshold=threshold,
+            beyond=beyond,
+            scale=scale,
+            labels=labels,
+            symmetrize=symmetrize,
+            recip_tol=recip_tol,
+            on_invalid=on_invalid,
+            tol=tol,
+            max_iter=max_iter,
+            node=node,
+        )
+    if incomplete is not None:
+        raise AHPInputError(
+            f"incomplete={incomplete!r} applies only to incomplete matrices: pass "
+            f"allow_missing=True as well (or call cvlib.ahp.incomplete_weights)."
+        )
     labs, values, index, notes = coerce(matrix, labels, node=node, recip_tol=recip_tol)
     single = values.ndim == 2
     a = values[None] if single else values
@@ -243,24 +286,21 @@ def weights(
         scale=scale,
         symmetrize=symmetrize,
         recip_tol=recip_tol,
-        allow_missing=allow_missing,
+        allow_missing=False,
         node=node,
         index=None if single else index,
         on_invalid=on_invalid,
     )
-    report["warnings"] = notes + report["warnings"]
+    if notes:
+        report["warnings"] = notes + report["warnings"]
     r, n, _ = a.shape
     ok = status == STATUS_OK
-    if np.isnan(a[ok]).any():
-        raise AHPInputError(
-            f"{where_text(node)} is incomplete; incomplete-matrix priority methods (Harker, LLSM, "
-            f"λ-min completion, ahp.md §8) are not available in this version: give every pair, "
-            f"or call with allow_missing=False to list the missing pairs."
-        )
-    calc = a if ok.all() else np.where(ok[:, None, None], a, 1.0)  # placeholder: all ones
+    all_ok = bool(ok.all())
+    calc = a if all_ok else np.where(ok[:, None, None], a, 1.0)  # placeholder: all ones
     ri, ri_source = random_index(n, ri_table, beyond)
 
-    w_gm = geometric_weights(calc)
+    logs = np.log(calc)
+    w_gm = geometric_weights(calc, logs)
     w, lam, info = priorities(calc, method_c, single=single, tol=tol, max_iter=max_iter, w_gm=w_gm)
     if n <= 2:
         lam = np.full(r, float(n))
@@ -268,17 +308,13 @@ def weights(
         lam = lambda_estimate(calc, w, lambda_estimator)
     elif lam is None:
         _, lam, info = perron(calc, single=single, tol=tol, max_iter=max_iter, start=w_gm)
-    report.update(
-        {
-            "n_fallback": info.get("n_fallback", 0),
-            "n_iter": info.get("n_iter", 0),
-            "eigen_solver": info.get("solver"),
-        }
-    )
+    report["n_fallback"] = info.get("n_fallback", 0)
+    report["n_iter"] = info.get("n_iter", 0)
+    report["eigen_solver"] = info.get("solver")
     ci = consistency_index(lam, n, lambda_estimator, node)
     cr = consistency_ratio(ci, ri, n)
-    g = gci_values(calc, w_gm)
-    if not ok.all():
+    g = gci_values(calc, w_gm, logs)
+    if not all_ok:
         w = np.where(ok[:, None], w, np.nan)
         lam, ci, cr, g = (np.where(ok, x, np.nan) for x in (lam, ci, cr, g))
     acc = acceptable(cr, n, threshold) & ok
@@ -300,13 +336,12 @@ def weights(
         warnings.warn(msg, InconsistencyWarning, stacklevel=2)
         report["warnings"].append(msg)
 
+    lab_index = label_index(labs)  # shared by the weights and the matrix (stored as copies)
     if single:
-        w_out: pd.Series | pd.DataFrame = pd.Series(w[0], index=pd.Index(labs), name="weight")
-        mat: pd.DataFrame | np.ndarray = pd.DataFrame(
-            a[0], index=pd.Index(labs), columns=pd.Index(labs)
-        )
+        w_out: pd.Series | pd.DataFrame = pd.Series(w[0], index=lab_index, name="weight")
+        mat: pd.DataFrame | np.ndarray = pd.DataFrame(a[0], index=lab_index, columns=lab_index)
     else:
-        w_out = pd.DataFrame(w, index=index, columns=pd.Index(labs))
+        w_out = pd.DataFrame(w, index=index, columns=lab_index)
         mat = a
     return AHPResult(
         weights=w_out,
