@@ -958,6 +958,7 @@ def plot_correlation_heatmap(
     *,
     method: str = "pearson",
     labels: Mapping | None = None,
+    codebook: object = None,
     lang: str = "en",
     annotate: bool | None = None,
     title: str | None = None,
@@ -980,6 +981,9 @@ def plot_correlation_heatmap(
         Correlation computed from data (ignored for a matrix).
     labels : dict, optional
         Item -> tick label (e.g. short wordings); item names by default.
+    codebook : Codebook or dict, optional
+        For data: values it declares missing (``missing_codes``, ``missing_ranges``) are left
+        out; defaults to the codebook of a read result.
     annotate : bool, optional
         Write r in each cell (two decimals); default when at most 12 items.
 
@@ -996,7 +1000,13 @@ def plot_correlation_heatmap(
     ['a', 'b', 'c']
     """
     from cvlib._warnings import DataQualityWarning
-    from cvlib.survey._common import numeric_items, select_items, unwrap
+    from cvlib.survey._common import (
+        check_codes,
+        masked_items,
+        numeric_items,
+        select_items,
+        unwrap,
+    )
 
     check_choice("lang", lang, ("zh", "en"))
     check_choice("method", method, ("pearson", "spearman", "kendall"))
@@ -1027,9 +1037,12 @@ def plot_correlation_heatmap(
         default_title = _text(lang, "相关矩阵", "Correlation matrix")
         bar_label = _text(lang, "相关系数", "correlation")
     else:
-        frame, _, _ = unwrap(corr_or_data)
+        frame, cb, reasons = unwrap(corr_or_data, codebook)
         cols = select_items(frame, items, minimum=2)
-        corr = numeric_items(frame, cols).corr(method=method)
+        masked, _ = masked_items(frame, cols, cb, reasons)
+        values = numeric_items(masked, cols)
+        check_codes(values, cb)
+        corr = values.corr(method=method)
         name = {"pearson": "Pearson r", "spearman": "Spearman ρ", "kendall": "Kendall τ"}[method]
         default_title = _text(
             lang,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
 
 import numpy as np
 import pandas as pd
@@ -16,18 +15,11 @@ from cvlib.survey import (
     BinCheck,
     Codebook,
     ItemSpec,
-    _codebook,
     check_bins,
     scale_preset,
 )
 
 pyreadstat = pytest.importorskip("pyreadstat")
-
-
-def test_docstring_examples_run_codebook():
-    result = doctest.testmod(_codebook, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 # ---- §1.2 presets ---------------------------------------------------------------------------

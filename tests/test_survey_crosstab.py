@@ -8,7 +8,6 @@ Larger tables are checked against scipy and statsmodels as second oracles.
 
 from __future__ import annotations
 
-import doctest
 import warnings
 from types import SimpleNamespace
 
@@ -23,7 +22,6 @@ from scipy.stats.contingency import association
 import cvlib.survey as sv
 from cvlib._validation import CvlibInputError
 from cvlib._warnings import DataQualityWarning
-from cvlib.survey import _crosstab
 
 TOL = 1e-6
 
@@ -361,8 +359,3 @@ def test_crosstab_unknown_column_and_same_column_raise(heart):
         sv.crosstab(heart, "sex", "target", lang="fr")
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         sv.crosstab([[1, 2]], "sex", "target")
-
-
-def test_crosstab_docstring_examples_run():
-    result = doctest.testmod(_crosstab, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

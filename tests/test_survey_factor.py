@@ -8,8 +8,6 @@ test); [exact] property tests built on data whose sample correlation matrix is e
 
 from __future__ import annotations
 
-import doctest
-import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -846,18 +844,3 @@ def test_omega_unreversed_item_warns_reverse_keying(bfi):
 def test_omega_bad_method(bfi):
     with pytest.raises(CvlibInputError, match="method='paf' is not a valid option"):
         mcdonald_omega(bfi, BFI_SCALES["neuroticism"], method="paf")
-
-
-# --------------------------------------------------------------------------------------------
-# docstrings
-# --------------------------------------------------------------------------------------------
-
-
-def test_factor_docstring_examples_run():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        result = doctest.testmod(
-            _factor, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-        )
-    assert result.attempted > 0
-    assert result.failed == 0

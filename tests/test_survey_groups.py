@@ -8,7 +8,6 @@ have no score. The oracles get exactly the same score. Tolerance 1e-10 (survey.m
 
 from __future__ import annotations
 
-import doctest
 import math
 from types import SimpleNamespace
 
@@ -24,7 +23,6 @@ from statsmodels.stats.multicomp import pairwise_tukeyhsd
 import cvlib.survey as sv
 from cvlib._validation import CvlibInputError
 from cvlib.datasets import BFI_SCALES, load_bfi
-from cvlib.survey import _groups
 
 RTOL = 1e-10
 ATOL = 1e-12
@@ -442,8 +440,3 @@ def test_paired_ttest_too_few_pairs_raises():
     df = pd.DataFrame({"a": [1.0, np.nan, 3.0], "b": [np.nan, 2.0, 4.0]})
     with pytest.raises(CvlibInputError, match="have 1 complete pair"):
         sv.paired_ttest(df, "a", "b")
-
-
-def test_groups_docstring_examples_run():
-    result = doctest.testmod(_groups, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

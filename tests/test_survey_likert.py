@@ -6,7 +6,6 @@ variants of it for the other neutral conventions, and the bfi A1 counts of §5.1
 
 from __future__ import annotations
 
-import doctest
 import types
 import warnings
 
@@ -17,7 +16,6 @@ import pytest
 from cvlib._validation import CvlibInputError
 from cvlib._warnings import DataQualityWarning
 from cvlib.survey import Codebook, likert_table
-from cvlib.survey import _likert as likert_module
 
 ATOL = 1e-12
 
@@ -354,13 +352,6 @@ def test_group_errors():
         likert_table(df, codebook=LIKERT5, group="nope")
     with pytest.raises(CvlibInputError, match="also listed in items"):
         likert_table(df, ["q1", "g"], codebook=LIKERT5, group="g")
-
-
-def test_likert_module_docstring_examples_run():
-    result = doctest.testmod(
-        likert_module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    )
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_warning_free_on_clean_input():

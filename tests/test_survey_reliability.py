@@ -8,7 +8,6 @@ GPL; cvlib never imports it).
 from __future__ import annotations
 
 import dataclasses
-import doctest
 import types
 import warnings
 
@@ -25,7 +24,6 @@ from cvlib.survey import (
     ALPHA_THRESHOLDS,
     AlphaResult,
     Codebook,
-    _reliability,
     cronbach_alpha,
     interpret_alpha,
     item_total,
@@ -369,7 +367,7 @@ def test_missing_cells_counted_by_reason_from_read_result():
     res = _quiet(cronbach_alpha, read, missing="listwise")  # 2 rows: G6 undefined
     assert res.missing_cells == {"refused": 2, "don't know": 1}
     assert (res.n, res.n_excluded) == (2, 3)
-    assert _quiet(cronbach_alpha, data).missing_cells == {"missing (no reason recorded)": 3}
+    assert _quiet(cronbach_alpha, data).missing_cells == {"system missing": 3}
 
 
 # --- bad input (§7.1) ---------------------------------------------------------------------------
@@ -539,14 +537,3 @@ def test_reliability_by_scale_accepts_a_dict_codebook():
     table = reliability_by_scale(data, book, lang="zh")
     assert list(table.index) == ["满意"]
     assert table.at["满意", "alpha"] == pytest.approx(cronbach_alpha(data, ["s1", "s2"]).alpha)
-
-
-# --- docstrings ---------------------------------------------------------------------------------
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(
-        _reliability, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    )
-    assert result.attempted > 0
-    assert result.failed == 0

@@ -26,12 +26,11 @@ from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice, check_columns_exist
 from cvlib._warnings import DataQualityWarning
 from cvlib.survey._codebook import Codebook, ItemSpec
-from cvlib.survey._common import unwrap
+from cvlib.survey._common import missing_cells, reason_counts, spec_of, unwrap
 
 __all__ = ["ChiSquareTest", "CrosstabResult", "FisherTest", "crosstab"]
 
 _LANGS = ("en", "zh")
-_SYSTEM_MISSING = "system missing"
 
 
 class ChiSquareTest(NamedTuple):
@@ -83,34 +82,17 @@ class _Categorical:
 
 
 def _spec_of(codebook: Codebook | None, column: Hashable) -> ItemSpec | None:
-    if codebook is None or not isinstance(column, str) or column not in codebook:
-        return None
-    return codebook[column]
+    return spec_of(codebook, column)
 
 
 def _missing_mask(
-    series: pd.Series, spec: ItemSpec | None, reasons: pd.DataFrame | None
+    frame: pd.DataFrame, column: Hashable, spec: ItemSpec | None, reasons: pd.DataFrame | None
 ) -> tuple[np.ndarray, dict[str, int]]:
-    """Rows that are missing (NaN, or a code the codebook declares missing) and the count per
-    reason: the read result's recorded reason, else the codebook's reason for the code, else
-    "system missing"."""
-    nan = series.isna().to_numpy()
-    labels = pd.Series(None, index=series.index, dtype=object)
-    if nan.any():
-        labels[nan] = _SYSTEM_MISSING
-        if reasons is not None and series.name in reasons.columns:
-            recorded = reasons[series.name].reindex(series.index)
-            use = nan & recorded.notna().to_numpy()
-            labels[use] = recorded[use].astype(str)
-    mask = nan.copy()
-    if spec is not None and spec.missing_codes:
-        for code, reason in spec.missing_codes.items():
-            hit = (series == code).fillna(False).to_numpy(dtype=bool) & ~nan
-            if hit.any():
-                labels[hit] = reason
-                mask |= hit
-    counts = labels[mask].value_counts(sort=False)
-    return mask, {str(k): int(v) for k, v in counts.items()}
+    """Rows that are missing (NaN, or a value the codebook declares missing by a code or a range)
+    and the count per reason: the read result's recorded reason, else the codebook's reason for
+    the code, else "system missing" (:func:`cvlib.survey._common.missing_cells`)."""
+    values, why = missing_cells(frame, column, spec, reasons)
+    return values.isna().to_numpy(), reason_counts(why)
 
 
 def _categorize(
@@ -129,7 +111,7 @@ def _categorize(
     """
     series = frame[column]
     spec = _spec_of(codebook, column)
-    mask, missing = _missing_mask(series, spec, reasons)
+    mask, missing = _missing_mask(frame, column, spec, reasons)
     valid = series[~mask]
     from_codebook = spec is not None and len(spec.codes) > 0
     if from_codebook:
@@ -145,6 +127,10 @@ def _categorize(
     lookup = {cat: i for i, cat in enumerate(categories)}
     mapped = valid.astype(object).map(lookup)
     unknown = mapped.isna()
+    if from_codebook and unknown.any():  # numeric text "2" is the code 2 (as read_survey reads it)
+        as_number = pd.to_numeric(valid[unknown].astype(object), errors="coerce")
+        mapped[unknown] = as_number.map(lookup)
+        unknown = mapped.isna()
     if unknown.any():
         bad = valid[unknown].astype(object).value_counts(sort=False)
         listed = ", ".join(f"{_display(v)!r} ({n} row(s))" for v, n in list(bad.items())[:20])
@@ -441,8 +427,9 @@ def crosstab(
     empty levels appear as zero rows or columns; otherwise from a pandas Categorical's
     categories, otherwise the observed values in sorted order. The tests leave out all-zero
     rows and columns and say so (``dropped_rows``, ``dropped_cols``, ``notes``). Missing values
-    (NaN, codes the codebook declares missing) are excluded and counted by reason. A label such
-    as ``"None"`` is an ordinary category (survey.md §2.1).
+    (NaN, codes and ranges the codebook declares missing) are excluded and counted by reason.
+    Numeric text ("2") counts as its code. A label such as ``"None"`` is an ordinary category
+    (survey.md §2.1).
 
     Parameters
     ----------

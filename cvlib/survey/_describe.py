@@ -32,7 +32,7 @@ from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice
 from cvlib._warnings import DataQualityWarning
 from cvlib.survey._codebook import Codebook, ItemSpec
-from cvlib.survey._common import numeric_items, select_items, unwrap
+from cvlib.survey._common import missing_cells, numeric_items, select_items, unwrap
 
 __all__ = [
     "reverse_items",
@@ -161,27 +161,8 @@ def _prepare(
     raw = frame[item]
     spec = _spec(item, codebook, frame)
     index = frame.index
-    reason = pd.Series(None, index=index, dtype=object)
-    if reasons is not None and item in reasons.columns:
-        given = reasons[item].reindex(index)
-        reason = given.astype(object).where(raw.isna(), None)
-    declared = pd.Series(False, index=index)
-    values = raw
-    ranges = tuple(getattr(spec, "missing_ranges", ()) or ()) if spec is not None else ()
-    if spec is not None and (spec.missing_codes or ranges):
-        for code, why in spec.missing_codes.items():
-            hit = raw.isin([code]) & ~declared
-            if hit.any():
-                declared = declared | hit
-                reason = reason.mask(hit, why)
-        if ranges:  # SPSS "98 THRU 99" spans of missing codes
-            as_number = pd.to_numeric(raw, errors="coerce")
-            for lo, hi, why in ranges:
-                hit = as_number.between(lo, hi) & ~declared
-                if hit.any():
-                    declared = declared | hit
-                    reason = reason.mask(hit, why)
-        values = raw.mask(declared)
+    values, reason = missing_cells(frame, item, spec, reasons)
+    declared = values.isna() & raw.notna()
     missing = values.isna()
     system = missing & _is_system(reason)
     reason = reason.mask(system, _SYSTEM).where(missing, None)
@@ -194,11 +175,7 @@ def _prepare(
             ok = np.isnan(v) | ((v >= lo) & (v <= hi) & (np.floor(v) == v))
             if not ok.all():
                 bad = pd.Series(~ok, index=index)
-                declared_txt = (
-                    f" (declared missing codes: {list(spec.missing_codes)})"
-                    if spec.missing_codes
-                    else ""
-                )
+                declared_txt = _declared_text(spec)
                 raise CvlibInputError(
                     f"item {item!r} must hold integer codes {lo:g}..{hi:g} (codebook scale) or "
                     f"declared missing codes{declared_txt}; found {int(bad.sum())} other "
@@ -206,6 +183,12 @@ def _prepare(
                     f"missing_codes, or correct scale_min/scale_max."
                 )
     return _Item(values=values, reason=reason, spec=spec, declared=declared)
+
+
+def _declared_text(spec: ItemSpec) -> str:
+    parts = [repr(c) for c in spec.missing_codes]
+    parts += [f"{lo:g}..{hi:g}" for lo, hi, _ in spec.missing_ranges]
+    return f" (declared missing codes: {', '.join(parts)})" if parts else ""
 
 
 def _weights(frame: pd.DataFrame, weights: Any) -> np.ndarray | None:
@@ -792,6 +775,8 @@ class DescribeResult(ResultMixin):
         Frequency weights used (statistics then use W = Σw in place of n; variance divisor W − 1).
     n_rows : int
         Rows in the data.
+    lang : str
+        Language of the system-missing label.
     """
 
     table: pd.DataFrame = Snapshot()
@@ -800,6 +785,7 @@ class DescribeResult(ResultMixin):
     type_name: str = ""
     weighted: bool = False
     n_rows: int = 0
+    lang: str = "en"
 
     _conventions = ("type", "type_name", "weighted", "n_rows")
     _title = "DescribeResult (描述统计)"
@@ -815,6 +801,7 @@ def describe_items(
     codebook: Any = None,
     type: int = 2,
     weights: Any = None,
+    lang: str = "en",
 ) -> DescribeResult:
     """SPSS-style descriptives per item (survey.md §4).
 
@@ -851,6 +838,9 @@ def describe_items(
     type : {1, 2, 3}, default 2
     weights : str, array or Series, optional
         Frequency weights (a column name or one value per row; finite and ≥ 0).
+    lang : {"en", "zh"}
+        Language of the system-missing column of ``missing_by_reason`` ("System missing" /
+        "系统缺失"; the other reasons are those recorded or declared).
 
     Returns
     -------
@@ -876,6 +866,7 @@ def describe_items(
         raise CvlibInputError(
             f"type={type!r} must be 1 (g1/g2), 2 (G1/G2, SPSS; default) or 3 (b1/b2, psych)"
         )
+    check_choice("lang", lang, ("en", "zh"))
     frame, cb, reasons = unwrap(data, codebook)
     if items is None and cb is not None:
         items = [i for i in cb.names if i in frame.columns and cb[i].type not in _NOT_DESCRIBED]
@@ -923,10 +914,11 @@ def describe_items(
             if r != _SYSTEM and r not in reasons_seen:
                 reasons_seen.append(r)
     reasons_seen.append(_SYSTEM)
+    shown = [_system_label(lang) if r == _SYSTEM else r for r in reasons_seen]
     by_reason = pd.DataFrame(
         [[int(missing_rows[i].get(r, 0)) for r in reasons_seen] for i in cols],
         index=pd.Index(cols, name="item"),
-        columns=pd.Index(reasons_seen, name="reason"),
+        columns=pd.Index(shown, name="reason"),
     )
     return DescribeResult(
         table=table,
@@ -935,6 +927,7 @@ def describe_items(
         type_name=_TYPE_NAMES[type][2],
         weighted=w_all is not None,
         n_rows=len(frame),
+        lang=lang,
     )
 
 
@@ -1069,7 +1062,12 @@ def frequencies(
     spec = prepared.spec
     raw = prepared.values
     is_num = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
-    if is_num or (spec is not None and spec.type in _SCALED_TYPES):
+    number_codes = (
+        spec is not None
+        and bool(spec.codes)
+        and all(isinstance(c, int | float) and not isinstance(c, bool) for c in spec.codes)
+    )  # a nominal item coded 1, 2, ... read as text "1", "2" counts its codes
+    if is_num or number_codes or (spec is not None and spec.type in _SCALED_TYPES):
         values = _prepare(frame, reasons, cb, item).values
         is_num = True
     else:
@@ -1112,11 +1110,14 @@ def frequencies(
     )
     miss_w = ww[~valid].groupby(prepared.reason[~valid], sort=False).sum()
     declared = spec.missing_codes if spec is not None else {}
-    order = [r for r in dict.fromkeys(declared.values()) if r in miss_w.index]
+    spans = spec.missing_ranges if spec is not None else ()
+    known = [*declared.values(), *(why for _, _, why in spans)]
+    order = [r for r in dict.fromkeys(known) if r in miss_w.index]
     order += [r for r in miss_w.index if r not in order and r != _SYSTEM]
     miss_rows = []
     for r in [*order, _SYSTEM]:
         codes_for = [c for c, why in declared.items() if why == r]
+        codes_for += [f"{lo:g}..{hi:g}" for lo, hi, why in spans if why == r]
         fr = float(miss_w.get(r, 0.0))
         miss_rows.append(
             {
@@ -1831,7 +1832,8 @@ def recommend_shares(
 class RatingSummaryResult(ResultMixin):
     """Mean, share at the top of the scale and share below a threshold of a rating item.
 
-    ``rule`` states the threshold rule ("< 8" or "≤ 8"); shares have Wilson intervals.
+    ``rule`` states the threshold rule ("< 8" or "≤ 8"); shares have Wilson intervals;
+    ``item`` names the rating column.
     """
 
     n: int
@@ -1849,8 +1851,9 @@ class RatingSummaryResult(ResultMixin):
     share_below: float
     ci_below: tuple
     ci_level: float
+    item: Any = None
 
-    _conventions = ("top", "rule", "ci_level")
+    _conventions = ("item", "top", "rule", "ci_level")
     _title = "RatingSummaryResult (评分分布)"
 
     def summary(self) -> pd.DataFrame:
@@ -1867,8 +1870,10 @@ class RatingSummaryResult(ResultMixin):
 
 
 def rating_summary(
-    series: Any,
+    data: Any,
+    item: Any = None,
     *,
+    codebook: Any = None,
     threshold: float = 8,
     below: str = "lt",
     top: float = 10,
@@ -1886,8 +1891,12 @@ def rating_summary(
 
     Parameters
     ----------
-    series : Series (or a one-column DataFrame)
-        Numeric ratings; NaN is missing (counted in ``n_missing``).
+    data : Series, DataFrame or read_survey result
+        Numeric ratings; NaN and declared missing codes are missing (counted in ``n_missing``).
+    item : str, optional
+        The rating column (required when the data have several columns).
+    codebook : Codebook or dict, optional
+        Declared missing codes of the item.
     threshold : float, default 8
     below : {"lt", "le"}, default "lt"
     top : float, default 10
@@ -1911,13 +1920,8 @@ def rating_summary(
     for name, value in (("threshold", threshold), ("top", top)):
         if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
             raise CvlibInputError(f"{name}={value!r} must be a number")
-    frame, _, _ = unwrap(series, None, name="series")
-    if frame.shape[1] != 1:
-        raise CvlibInputError(
-            f"rating_summary takes one rating column; got {frame.shape[1]} columns"
-        )
-    col = frame.columns[0]
-    v = numeric_items(frame, [col])[col]
+    frame, cb, reasons, col = _single_item(data, item, codebook, "rating_summary")
+    v = _prepare(frame, reasons, cb, col, check_codes=False).values
     valid = v.notna()
     n = int(valid.sum())
     if n == 0:
@@ -1947,4 +1951,5 @@ def rating_summary(
         share_below=n_below / n,
         ci_below=wilson_ci(n_below, n, ci),
         ci_level=ci,
+        item=col,
     )

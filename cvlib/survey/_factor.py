@@ -30,9 +30,11 @@ from scipy import optimize, stats
 from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice
 from cvlib._warnings import CvlibWarning
-from cvlib.survey._common import numeric_items, select_items, unwrap
+from cvlib.survey._common import check_codes, masked_items, numeric_items, select_items, unwrap
+from cvlib.survey._reliability import interpret_alpha
 
 __all__ = [
+    "DEFAULT_SEED",
     "BartlettResult",
     "CorrelationResult",
     "EFAResult",
@@ -121,13 +123,23 @@ def _pairwise_corr(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _prepare(
-    data: Any, items: Sequence[Any] | str | None, missing: str, *, minimum: int = 2
+    data: Any,
+    items: Sequence[Any] | str | None,
+    missing: str,
+    *,
+    minimum: int = 2,
+    codebook: Any = None,
 ) -> tuple[_Corr, np.ndarray]:
-    """Validate the input and build R; returns the bookkeeping and the float data used."""
+    """Validate the input and build R; returns the bookkeeping and the float data used.
+
+    Missing: NaN and every value the codebook declares missing (codes and ranges)."""
     check_choice("missing", missing, _MISSING)
-    frame, _, _ = unwrap(data)
+    frame, book, reasons = unwrap(data, codebook)
     cols = select_items(frame, items, minimum=minimum)
-    X = numeric_items(frame, cols).to_numpy(dtype=np.float64)
+    masked, _ = masked_items(frame, cols, book, reasons)
+    values = numeric_items(masked, cols)
+    check_codes(values, book)
+    X = values.to_numpy(dtype=np.float64)
     n_rows = X.shape[0]
     valid = ~np.isnan(X)
     n_missing = pd.Series((~valid).sum(axis=0), index=cols, name="n_missing")
@@ -249,7 +261,11 @@ class CorrelationResult(ResultMixin):
 
 
 def correlation_matrix(
-    data: Any, items: Sequence[Any] | None = None, *, missing: str = "pairwise"
+    data: Any,
+    items: Sequence[Any] | None = None,
+    *,
+    missing: str = "pairwise",
+    codebook: Any = None,
 ) -> CorrelationResult:
     """Item correlation matrix R (相关矩阵) under a stated missing-value policy.
 
@@ -265,6 +281,9 @@ def correlation_matrix(
         Item columns (at least 2); all columns when omitted.
     missing : {"pairwise", "listwise"}
         Missing-value policy (see above).
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
@@ -291,7 +310,7 @@ def correlation_matrix(
     Revelle, W. (2024). psych: Procedures for Psychological, Psychometric, and Personality
     Research (``cor(use = "pairwise")`` in ``KMO`` and ``fa``).
     """
-    corr, _ = _prepare(data, items, missing)
+    corr, _ = _prepare(data, items, missing, codebook=codebook)
     idx = pd.Index(corr.items)
     return CorrelationResult(
         matrix=pd.DataFrame(corr.R, index=idx, columns=idx),
@@ -364,6 +383,7 @@ def kmo(
     *,
     missing: str = "pairwise",
     lang: str = "en",
+    codebook: Any = None,
 ) -> KMOResult:
     """Kaiser–Meyer–Olkin measure of sampling adequacy and per-item MSA (KMO 检验).
 
@@ -385,6 +405,9 @@ def kmo(
     lang : {"en", "zh"}
         Language of Kaiser's labels (≥ .9 marvelous 极好, ≥ .8 meritorious 良好, ≥ .7 middling 中等,
         ≥ .6 mediocre 一般, ≥ .5 miserable 差, < .5 unacceptable 不可接受).
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
@@ -415,7 +438,7 @@ def kmo(
     Measurement 34(1), 111-117.
     """
     check_choice("lang", lang, _LANGS)
-    corr, _ = _prepare(data, items, missing)
+    corr, _ = _prepare(data, items, missing, codebook=codebook)
     _check_invertible(corr, "the KMO")
     R = corr.R
     inv = np.linalg.inv(R)
@@ -490,6 +513,7 @@ def bartlett_sphericity(
     *,
     missing: str = "pairwise",
     lang: str = "en",
+    codebook: Any = None,
 ) -> BartlettResult:
     """Bartlett's test of sphericity (巴特利特球形检验) of the item correlation matrix.
 
@@ -507,6 +531,9 @@ def bartlett_sphericity(
         Missing-value policy of R and of n.
     lang : {"en", "zh"}
         Language of ``interpretation``.
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
@@ -534,7 +561,7 @@ def bartlett_sphericity(
     analysis. Biometrika 38(3/4), 337-344.
     """
     check_choice("lang", lang, _LANGS)
-    corr, _ = _prepare(data, items, missing)
+    corr, _ = _prepare(data, items, missing, codebook=codebook)
     _check_invertible(corr, "Bartlett's test (ln|R|)")
     p = len(corr.items)
     _, logdet = np.linalg.slogdet(corr.R)
@@ -615,7 +642,11 @@ class EigenResult(ResultMixin):
 
 
 def eigenvalues(
-    data: Any, items: Sequence[Any] | None = None, *, missing: str = "pairwise"
+    data: Any,
+    items: Sequence[Any] | None = None,
+    *,
+    missing: str = "pairwise",
+    codebook: Any = None,
 ) -> EigenResult:
     """Eigenvalues of the item correlation matrix and the scree data (碎石图).
 
@@ -629,6 +660,9 @@ def eigenvalues(
         Item columns (at least 2); all columns when omitted.
     missing : {"pairwise", "listwise"}
         Missing-value policy of R.
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
@@ -651,7 +685,7 @@ def eigenvalues(
     and Psychological Measurement 20(1), 141-151. Cattell, R. B. (1966). The scree test for the
     number of factors. Multivariate Behavioral Research 1(2), 245-276.
     """
-    corr, _ = _prepare(data, items, missing)
+    corr, _ = _prepare(data, items, missing, codebook=codebook)
     p = len(corr.items)
     w = np.linalg.eigvalsh(corr.R)[::-1]
     idx = pd.RangeIndex(1, p + 1, name="factor")
@@ -735,6 +769,7 @@ def parallel_analysis(
     quantile: float | str = 0.95,
     kind: str = "components",
     missing: str = "pairwise",
+    codebook: Any = None,
 ) -> ParallelResult:
     """Horn's parallel analysis (平行分析): how many factors beat random data.
 
@@ -761,6 +796,9 @@ def parallel_analysis(
         Eigenvalues of R (principal components) or of the reduced R (common factors).
     missing : {"pairwise", "listwise"}
         Missing-value policy of the observed R (and of n).
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
@@ -795,7 +833,7 @@ def parallel_analysis(
             raise CvlibInputError(f"quantile={quantile!r}: use a number in (0, 1) or 'mean'")
     elif not (isinstance(quantile, float | int) and 0 < quantile < 1):
         raise CvlibInputError(f"quantile={quantile!r}: use a number in (0, 1) or 'mean'")
-    corr, _ = _prepare(data, items, missing)
+    corr, _ = _prepare(data, items, missing, codebook=codebook)
     _check_invertible(corr, "parallel analysis")
     n, p = corr.n, len(corr.items)
     observed = corr.R if kind == "components" else _reduced(corr.R)
@@ -1279,6 +1317,7 @@ def efa(
     tol: float = 1e-8,
     rotation_max_iter: int = 1000,
     rotation_tol: float = 1e-8,
+    codebook: Any = None,
 ) -> EFAResult:
     """Exploratory factor analysis (探索性因子分析) of the item correlation matrix.
 
@@ -1336,6 +1375,9 @@ def efa(
         Rotation tolerance: norm of the projected gradient of the rotation criterion (gradient
         projection algorithm for varimax, the varimax step of promax, and oblimin; GPArotation's
         ``eps``, whose default is 1e-5).
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
@@ -1386,7 +1428,7 @@ def efa(
     for name, value in (("tol", tol), ("rotation_tol", rotation_tol)):
         if not (isinstance(value, int | float) and value > 0):
             raise CvlibInputError(f"{name}={value!r} must be a positive number")
-    corr, _ = _prepare(data, items, missing, minimum=3)
+    corr, _ = _prepare(data, items, missing, minimum=3, codebook=codebook)
     p = len(corr.items)
     if isinstance(n_factors, bool) or not isinstance(n_factors, int | np.integer):
         raise CvlibInputError(f"n_factors={n_factors!r} must be an integer in 1..{p - 1}")
@@ -1552,6 +1594,8 @@ class OmegaResult(ResultMixin):
         Rows used, rows not used, items.
     converged : bool
         Whether the one-factor extraction converged.
+
+    ``interpretation(lang)`` reads ω_t with the §7.4 bands ("en"/"zh").
     """
 
     loadings: pd.Series = Snapshot()
@@ -1568,6 +1612,11 @@ class OmegaResult(ResultMixin):
     _conventions = ("omega", "method", "missing", "n", "k")
     _title = "OmegaResult (McDonald ω)"
 
+    def interpretation(self, lang: str = "en") -> str:
+        """ω_t in words with the reliability bands of survey.md §7.4 next to it (``lang``
+        "en"/"zh"), as :meth:`AlphaResult.interpretation`; a report aid only."""
+        return interpret_alpha(self.omega, lang, symbol="ω_t")
+
     def summary(self) -> pd.DataFrame:
         """Per item: loading and uniqueness."""
         return pd.DataFrame({"loading": self._loadings, "uniqueness": self._uniquenesses})
@@ -1579,6 +1628,7 @@ def mcdonald_omega(
     *,
     missing: str = "pairwise",
     method: str = "minres",
+    codebook: Any = None,
 ) -> OmegaResult:
     """McDonald's ω_t (合成信度 / omega total) from a one-factor model of R.
 
@@ -1596,11 +1646,15 @@ def mcdonald_omega(
         Missing-value policy of R.
     method : {"minres", "ml"}
         One-factor extraction.
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
     OmegaResult
-        ``omega``, ``loadings``, ``uniquenesses``, ``heywood``, ``n``, ``method``, ``missing``.
+        ``omega``, ``loadings``, ``uniquenesses``, ``heywood``, ``n``, ``method``, ``missing``;
+        ``interpretation(lang)`` reads ω_t in words.
 
     Warns
     -----
@@ -1625,7 +1679,7 @@ def mcdonald_omega(
     Psychometrika 74(1), 145-154.
     """
     check_choice("method", method, ("minres", "ml"))
-    corr, _ = _prepare(data, items, missing, minimum=3)
+    corr, _ = _prepare(data, items, missing, minimum=3, codebook=codebook)
     _check_invertible(corr, "the one-factor model")
     ext = _EXTRACT[method](corr.R, 1, 1000, 1e-8)
     lam = ext.L[:, 0]

@@ -10,9 +10,9 @@
 * :func:`cohens_d`, :func:`hedges_g` — the effect sizes from two samples.
 
 Every function takes a DataFrame (or a :func:`cvlib.survey.read_survey` result), a numeric
-``value`` column and a ``group`` column. Missing values are dropped per variable (NaN, and codes the
-codebook declares missing) and counted by reason; group labels come from the codebook in the
-chosen language.
+``value`` column and a ``group`` column. Missing values are dropped per variable (NaN, and codes or
+ranges the codebook declares missing) and counted by reason; a value outside a scaled item's
+codebook scale raises; group labels come from the codebook in the chosen language.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from scipy import special, stats
 
 from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice, check_columns_exist
-from cvlib.survey._common import numeric_items, unwrap
+from cvlib.survey._common import check_codes, numeric_items, unwrap
 from cvlib.survey._crosstab import _categorize, _display, _missing_mask, _spec_of
 
 __all__ = [
@@ -154,9 +154,11 @@ def _numeric_value(
     frame: pd.DataFrame, value: Hashable, codebook: Any, reasons: Any
 ) -> tuple[np.ndarray, dict[str, int]]:
     series = frame[value]
-    mask, missing = _missing_mask(series, _spec_of(codebook, value), reasons)
-    cleaned = pd.DataFrame({value: series.mask(mask) if mask.any() else series})
-    x = numeric_items(cleaned, [value])[value].to_numpy(dtype=np.float64)
+    mask, missing = _missing_mask(frame, value, _spec_of(codebook, value), reasons)
+    cleaned = series.mask(mask).to_frame(value) if mask.any() else series.to_frame(value)
+    numbers = numeric_items(cleaned, [value])
+    check_codes(numbers, codebook)
+    x = numbers[value].to_numpy(dtype=np.float64)
     return x, missing
 
 

@@ -26,7 +26,14 @@ import pandas as pd
 from cvlib._validation import CvlibInputError, check_choice, check_columns_exist
 from cvlib._warnings import DataQualityWarning
 from cvlib.survey._codebook import Codebook, ItemSpec
-from cvlib.survey._common import numeric_items, select_items, unwrap
+from cvlib.survey._common import (
+    masked_items,
+    missing_cells,
+    numeric_items,
+    select_items,
+    spec_of,
+    unwrap,
+)
 
 __all__ = ["likert_table"]
 
@@ -48,7 +55,6 @@ _COLUMNS = (
 )
 
 _CHARTABLE = ("likert", "ordinal", "nps", "binary")
-_SYSTEM_MISSING = "system missing"
 _MAX_LISTED = 20
 
 
@@ -73,14 +79,20 @@ class _Counts:
     reasons: dict[str, int] = field(default_factory=dict)
 
 
-def _group_codes(frame: pd.DataFrame, group: Hashable | None) -> tuple[np.ndarray, list[Any], int]:
-    """Per-row group index (-1 when the group value is missing), the group levels, and the
-    number of rows left out because their group is missing."""
+def _group_codes(
+    frame: pd.DataFrame,
+    group: Hashable | None,
+    codebook: Codebook | None = None,
+    reasons: pd.DataFrame | None = None,
+) -> tuple[np.ndarray, list[Any], int]:
+    """Per-row group index (-1 when the group value is missing: NaN or a code the codebook
+    declares missing), the group levels, and the number of rows left out because their group is
+    missing."""
     n = len(frame)
     if group is None:
         return np.zeros(n, dtype=np.int64), [None], 0
     check_columns_exist(frame, [group], what="group column")
-    g = frame[group]
+    g, _ = missing_cells(frame, group, spec_of(codebook, group), reasons)
     if isinstance(g.dtype, pd.CategoricalDtype):
         observed = set(g.dropna().unique())
         levels = [c for c in g.cat.categories if c in observed]
@@ -96,7 +108,7 @@ def _group_codes(frame: pd.DataFrame, group: Hashable | None) -> tuple[np.ndarra
             f"respondents to groups, or group=None."
         )
     codes = pd.Categorical(g, categories=levels).codes.astype(np.int64)
-    return codes, levels, int((codes < 0).sum())
+    return codes, [_fmt(x) for x in levels], int((codes < 0).sum())
 
 
 def _count_responses(
@@ -137,7 +149,8 @@ def _count_responses(
                     f"(or labels)."
                 )
         specs[item] = spec
-    values = numeric_items(frame, list(items))
+    masked, why_all = masked_items(frame, list(items), codebook, reasons)
+    values = numeric_items(masked, list(items))
     used = gcodes >= 0
     pooled: np.ndarray | None = None
     if any(s is None for s in specs.values()):
@@ -155,7 +168,6 @@ def _count_responses(
         v = values[item].to_numpy()
         if spec is None:
             codes = pooled
-            missing_codes: dict[Any, str] = {}
         else:
             try:
                 codes = np.asarray(spec.codes, dtype="float64")
@@ -165,15 +177,11 @@ def _count_responses(
                     f"chart needs numeric codes."
                 ) from None
             codes = np.sort(codes)
-            missing_codes = {
-                float(c): r for c, r in spec.missing_codes.items() if not isinstance(c, str)
-            }
         k = codes.size
         pos = np.clip(np.searchsorted(codes, v), 0, k - 1)
         valid = codes[pos] == v
-        nan = np.isnan(v)
-        declared = np.isin(v, list(missing_codes)) if missing_codes else np.zeros_like(nan)
-        invalid = ~(valid | nan | declared)
+        nan = np.isnan(v)  # NaN and declared missing codes / ranges (masked above)
+        invalid = ~(valid | nan)
         if invalid.any():
             n_bad += int(invalid.sum())
             for r in np.flatnonzero(invalid)[: _MAX_LISTED - len(bad)]:
@@ -181,19 +189,10 @@ def _count_responses(
             continue
         keep = valid & used
         counts = np.bincount(gcodes[keep] * k + pos[keep], minlength=n_groups * k)
-        miss = (nan | declared) & used
+        miss = nan & used
         n_missing = np.bincount(gcodes[miss], minlength=n_groups)
-        why = np.full(v.shape, _SYSTEM_MISSING, dtype=object)
-        if reasons is not None and item in reasons.columns:
-            given = reasons[item]
-            if not given.index.equals(frame.index):
-                given = given.reindex(frame.index)
-            given = given.to_numpy(dtype=object)
-            has = pd.notna(given)
-            why[has] = given[has]
-        for code, reason in missing_codes.items():
-            why[v == code] = reason
-        tally = pd.Series(why[miss]).value_counts(sort=False)
+        why = why_all[item].to_numpy(dtype=object)
+        tally = pd.Series(why[miss], dtype=object).value_counts(sort=False)
         out.append(
             _Counts(
                 item=item,
@@ -311,7 +310,8 @@ def likert_table(
     ----------
     data : DataFrame or read_survey result
         One row per respondent, item columns holding numeric codes. Declared missing codes and
-        NaN are missing (not valid) and counted in ``n_missing``.
+        ranges and NaN are missing (not valid) and counted in ``n_missing`` (by reason in
+        ``attrs["cvlib"]["missing"]``); so are the group column's.
     items : list of str, optional
         Item columns, in chart order (top to bottom). When omitted: the codebook's items of type
         ``likert`` that are columns of the data (in codebook order), else all columns except
@@ -410,7 +410,7 @@ def likert_table(
             raise CvlibInputError(
                 f"center= names {unknown}, which are not among the items {list(items)}"
             )
-    gcodes, levels, group_missing = _group_codes(frame, group)
+    gcodes, levels, group_missing = _group_codes(frame, group, cb, reasons)
     if group_missing:
         warnings.warn(
             f"likert_table: {group_missing} row(s) have a missing value in group column "

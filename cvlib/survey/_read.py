@@ -45,14 +45,13 @@ import pandas as pd
 
 from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice
-from cvlib._warnings import CvlibWarning
+from cvlib._warnings import ReadNote
 from cvlib.survey._codebook import Codebook, ItemSpec, _pyreadstat, _sav_records
 from cvlib.survey._common import unwrap
 
 __all__ = [
     "NA_LIKE_TOKENS",
     "NA_PRESETS",
-    "ReadNote",
     "ReadReport",
     "SurveyData",
     "apply_codebook",
@@ -60,16 +59,6 @@ __all__ = [
     "check_rank",
     "read_survey",
 ]
-
-
-class ReadNote(CvlibWarning):
-    """An informational note of :func:`read_survey` / :func:`apply_codebook`: columns holding
-    NA-like tokens kept as values, columns read without a codebook entry. Nothing was changed;
-    silence it with ``warnings.simplefilter("ignore", cvlib.survey.ReadNote)``.
-
-    A warning rather than a logging record, so that the note shows in a notebook and a script
-    without any logging set-up (survey.md §2.1: "so the user can decide"); the same facts are in
-    ``SurveyData.report`` (``na_like``, ``not_in_codebook``)."""
 
 
 #: Declared-missing presets for ``na_preset=`` (survey.md §2.1). cvlib never infers them.
@@ -353,7 +342,7 @@ def read_survey(
     out_of_range: str = "error",
     case_insensitive: bool = False,
     strict: bool = False,
-    header: int | None = 0,
+    header: int | Sequence[int] | None = 0,
     skiprows: int | Sequence[int] | None = None,
     sep: str | None = None,
     format: str | None = None,
@@ -410,7 +399,11 @@ def read_survey(
         given, list them in the report and a :class:`ReadNote`).
     header, skiprows : optional
         Header row (0-based) and rows to skip, for sheets with title rows or merged header
-        cells. Headers without a name ("Unnamed: 3") raise an error that says so.
+        cells. Headers without a name ("Unnamed: 3") raise an error that says so. A list of
+        rows (``header=[0, 1]``) reads a header spread over several rows, as a sheet with
+        merged cells has it (a group title merged across its items above the item names, an
+        ``id`` cell merged down both rows): each column is named by its lowest non-blank
+        header cell.
     sep : str, optional
         CSV delimiter (default "," and tab for ``.tsv``).
     format : {"csv", "excel", "sav"}, optional
@@ -771,14 +764,14 @@ def _read_csv(
                 keep_default_na=False,
                 na_filter=False,
                 encoding=enc,
-                header=header,
+                header=None if _is_multi(header) else header,
                 skiprows=skiprows,
                 sep=sep,
             )
         except UnicodeDecodeError as err:
             last = err
             continue
-        return frame, enc
+        return _multi_header(frame, header), enc
     hint = (
         "the file is neither UTF-8 nor GB18030; pass its encoding, e.g. encoding='big5'"
         if encoding == "auto"
@@ -796,13 +789,13 @@ def _read_excel(path: Any, sheet_name: Any, header: Any, skiprows: Any) -> pd.Da
             f"sheet_name={sheet_name!r}: read one sheet at a time (a name or a 0-based number)"
         )
     try:
-        return pd.read_excel(
+        frame = pd.read_excel(
             path,
             sheet_name=sheet_name,
             dtype=object,
             keep_default_na=False,
             na_filter=False,
-            header=header,
+            header=None if _is_multi(header) else header,
             skiprows=skiprows,
         )
     except ImportError as err:  # pragma: no cover - openpyxl is installed with the excel extra
@@ -810,6 +803,41 @@ def _read_excel(path: Any, sheet_name: Any, header: Any, skiprows: Any) -> pd.Da
             f"reading Excel files needs openpyxl, the optional 'excel' extra of cvlib: "
             f"pip install 'cvlib-crm[excel]' ({err})"
         ) from None
+    return _multi_header(frame, header)
+
+
+def _is_multi(header: Any) -> bool:
+    return isinstance(header, list | tuple)
+
+
+def _multi_header(frame: pd.DataFrame, header: Any) -> pd.DataFrame:
+    """Name the columns of a sheet read without a header from the header rows ``header`` (a
+    list): each column takes its lowest non-blank header cell (merged cells keep their text in
+    the first row or column only); data start below the last header row."""
+    if not _is_multi(header):
+        return frame
+    rows = list(header)
+    if not rows or any(isinstance(r, bool) or not isinstance(r, int) or r < 0 for r in rows):
+        raise CvlibInputError(
+            f"header={header!r}: give the 0-based header row, or a list of them, e.g. [0, 1]"
+        )
+    if max(rows) >= len(frame):
+        raise CvlibInputError(
+            f"header={header!r}: the sheet has only {len(frame)} row(s) (after skiprows)"
+        )
+    names = []
+    for j in range(frame.shape[1]):
+        name = None
+        for r in sorted(rows, reverse=True):
+            cell = frame.iat[r, j]
+            text = "" if cell is None else str(cell).strip()
+            if text and text.lower() != "nan":
+                name = unicodedata.normalize("NFKC", text)
+                break
+        names.append(name if name is not None else f"Unnamed: {j}")
+    out = frame.iloc[max(rows) + 1 :].reset_index(drop=True)
+    out.columns = names
+    return out
 
 
 def _read_sav(path: Any, encoding: str) -> tuple[pd.DataFrame, Any]:
@@ -1332,12 +1360,13 @@ def _check_header(raw: pd.DataFrame, id: str | None) -> None:
         raise CvlibInputError(
             f"the header row looks like a title or merged header cells: {len(names)} of "
             f"{len(raw.columns)} columns have no name ({listed}). Pass header=<0-based row that "
-            f"holds the item names> (e.g. header=1) or skiprows=<number of title rows>."
+            f"holds the item names> (e.g. header=1) or skiprows=<number of title rows>; when the "
+            f"names are spread over two rows of merged cells, pass header=[0, 1]."
         )
     raise CvlibInputError(
         f"column(s) {listed} have no name in the header row; if the header spans several rows "
-        f"or merged cells, pass header=<row of the item names> or skiprows=; otherwise name "
-        f"these columns in the file."
+        f"or merged cells, pass header=<row of the item names>, header=[0, 1] (names spread "
+        f"over two rows) or skiprows=; otherwise name these columns in the file."
     )
 
 

@@ -25,7 +25,14 @@ from cvlib._results import ResultMixin, Snapshot
 from cvlib._validation import CvlibInputError, check_choice
 from cvlib._warnings import DataQualityWarning
 from cvlib.survey._codebook import Codebook
-from cvlib.survey._common import numeric_items, select_items, unwrap
+from cvlib.survey._common import (
+    check_codes,
+    masked_items,
+    numeric_items,
+    reason_counts,
+    select_items,
+    unwrap,
+)
 
 __all__ = [
     "ALPHA_THRESHOLDS",
@@ -132,22 +139,21 @@ class _Prepared:
 
 
 def _prepare(
-    frame: pd.DataFrame, items: Sequence[Any], reasons: pd.DataFrame | None, missing: str
+    frame: pd.DataFrame,
+    items: Sequence[Any],
+    reasons: pd.DataFrame | None,
+    missing: str,
+    codebook: Codebook | None = None,
 ) -> _Prepared:
-    """Validate the items and apply the missing-data policy (rows used, rows excluded)."""
-    values = numeric_items(frame, items)
+    """Validate the items and apply the missing-data policy (rows used, rows excluded).
+
+    Missing cells: NaN and the values the codebook declares missing (codes and ranges), counted
+    by reason (:func:`cvlib.survey._common.missing_cells`)."""
+    masked, why = masked_items(frame, items, codebook, reasons)
+    values = numeric_items(masked, items)
+    check_codes(values, codebook)
     isna = values.isna()
-    mask = isna.to_numpy()
-    why = None
-    if reasons is not None and set(items) <= set(reasons.columns):
-        why = reasons.loc[:, list(items)].to_numpy(dtype=object)
-    if why is not None and why.shape == mask.shape:
-        why = why[mask]
-        why = ["missing (no reason recorded)" if pd.isna(w) else str(w) for w in why]
-        missing_cells = {str(k): int(v) for k, v in pd.Series(why).value_counts().items()}
-    else:
-        n_na = int(mask.sum())
-        missing_cells = {"missing (no reason recorded)": n_na} if n_na else {}
+    missing_cells = reason_counts(why)
     if missing == "listwise":
         keep = ~isna.any(axis=1)
     else:  # a row with no valid answer on any item contributes nothing
@@ -347,7 +353,7 @@ class AlphaResult(ResultMixin):
         The item covariance matrix C that every number comes from.
     missing_cells : dict
         Missing cells among the items, counted by reason (the reasons of a ``read_survey``
-        result, or "missing (no reason recorded)").
+        result, the codebook's reason for a declared missing code, else "system missing").
 
     Every read of a table returns a new copy; the result never changes after construction.
     """
@@ -413,18 +419,20 @@ class AlphaResult(ResultMixin):
 # public functions
 
 
-def _cronbach(data: Any, items: Any, missing: str, ci: Any, standardized: bool) -> AlphaResult:
+def _cronbach(
+    data: Any, items: Any, missing: str, ci: Any, standardized: bool, codebook: Any
+) -> AlphaResult:
     """cronbach_alpha's body; both public callers sit 4 frames above the warnings."""
     check_choice("missing", missing, _MISSING)
     ci = _check_ci(ci)
-    frame, _, reasons = unwrap(data)
+    frame, book, reasons = unwrap(data, codebook)
     cols = select_items(frame, items, what="cronbach_alpha items")
     if len(cols) < 2:
         raise CvlibInputError(
             f"alpha needs at least 2 items (k >= 2), got {len(cols)} ({cols}); a single item has "
             f"no internal consistency."
         )
-    prepared = _prepare(frame, cols, reasons, missing)
+    prepared = _prepare(frame, cols, reasons, missing, book)
     out = _core(prepared.values, missing, bool(standardized), ci)
     _warn_keying(out["alpha"], out["item_total"], "standardized" if standardized else "raw")
     return AlphaResult(
@@ -445,6 +453,7 @@ def cronbach_alpha(
     missing: str = "pairwise",
     ci: float = 0.95,
     standardized: bool = False,
+    codebook: Any = None,
 ) -> AlphaResult:
     r"""Cronbach's alpha (克朗巴哈系数, 内部一致性信度) of a set of items.
 
@@ -475,6 +484,9 @@ def cronbach_alpha(
     standardized : bool
         Report the standardized alpha as the headline ``alpha`` (its CI and the "alpha if
         deleted" column then use the standardized estimator as well).
+    codebook : Codebook or dict, optional
+        Values it declares missing (``missing_codes``, ``missing_ranges``) are missing; defaults
+        to the codebook of a read result.
 
     Returns
     -------
@@ -522,7 +534,7 @@ def cronbach_alpha(
     Guttman, L. (1945). A basis for analyzing test-retest reliability. Psychometrika 10, 255-282.
     Revelle, W. psych: ``alpha`` (R package).
     """
-    return _cronbach(data, items, missing, ci, standardized)
+    return _cronbach(data, items, missing, ci, standardized, codebook)
 
 
 def item_total(
@@ -531,6 +543,7 @@ def item_total(
     *,
     missing: str = "pairwise",
     standardized: bool = False,
+    codebook: Any = None,
 ) -> pd.DataFrame:
     """Item-total statistics (项目-总体统计; SPSS RELIABILITY ``/SUMMARY=TOTAL``, §7.2).
 
@@ -556,6 +569,8 @@ def item_total(
         As in :func:`cronbach_alpha`.
     standardized : bool
         Use standardized alpha for ``alpha_if_deleted``.
+    codebook : Codebook or dict, optional
+        As in :func:`cronbach_alpha`.
 
     Returns
     -------
@@ -581,7 +596,7 @@ def item_total(
     IBM SPSS Statistics Command Syntax Reference: RELIABILITY, /SUMMARY=TOTAL.
     Revelle, W. psych: ``alpha`` (``item.stats$r.drop``, ``alpha.drop``).
     """
-    return _cronbach(data, items, missing, 0.95, standardized).item_total
+    return _cronbach(data, items, missing, 0.95, standardized, codebook).item_total
 
 
 def _scales_from(
@@ -639,8 +654,10 @@ def reliability_by_scale(
         One row per respondent; reverse-keyed items already reversed.
     codebook : Codebook, dict, list or DataFrame, optional
         Supplies the scales (``construct`` of each item) when ``scales`` does not; overrides the
-        codebook of a read result. Items marked ``reverse`` that ``data.attrs["cvlib"]
-        ["reversed"]`` does not list trigger a warning (they may not have been reversed yet).
+        codebook of a read result. Values it declares missing (``missing_codes``,
+        ``missing_ranges``) are missing, and a value outside a scaled item's scale raises. Items
+        marked ``reverse`` that ``data.attrs["cvlib"]["reversed"]`` does not list trigger a
+        warning (they may not have been reversed yet).
     scales : dict or list, optional
         ``{name: [items]}``, or a list of construct names of the codebook; every construct of
         the codebook when omitted.
@@ -681,6 +698,9 @@ def reliability_by_scale(
     plan = _scales_from(scales, book)
     for name, cols in plan.items():  # a typo is an error, not a "not computable" row
         select_items(frame, cols, what=f"scale {name!r} items")
+    every = list(dict.fromkeys(c for cols in plan.values() for c in cols))
+    masked, _ = masked_items(frame, every, book, reasons)
+    check_codes(numeric_items(masked, every), book)  # bad data is an error, not a row either
     if book is not None:
         meta = frame.attrs.get("cvlib") if frame.attrs else None
         done = set(meta.get("reversed") or ()) if isinstance(meta, Mapping) else set()
@@ -713,7 +733,7 @@ def reliability_by_scale(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                prepared = _prepare(frame, cols, reasons, missing)
+                prepared = _prepare(frame, cols, reasons, missing, book)
                 res = _core(prepared.values, missing, bool(standardized), ci)
                 _warn_keying(res["alpha"], res["item_total"], row["estimator"])
             except CvlibInputError as err:
