@@ -33,7 +33,6 @@ from ._consistency import (
     consistency_index,
     consistency_ratio,
     random_index,
-    threshold_text,
     verdicts,
 )
 from ._errors import (
@@ -41,7 +40,6 @@ from ._errors import (
     AHPInputError,
     ConvergenceWarning,
     DisconnectedComparisonsError,
-    InconsistencyWarning,
 )
 from ._matrix import (
     MAX_LISTED,
@@ -61,7 +59,7 @@ from ._priority import (
     perron,
     priorities,
 )
-from ._weights import AHPResult
+from ._weights import AHPResult, warn_inconsistent
 
 __all__ = [
     "DEFAULT_INCOMPLETE",
@@ -835,23 +833,19 @@ def incomplete_weights(
             pairs = pairs[pairs["respondent"].isin(np.asarray(index)[ok])].reset_index(drop=True)
     acc = acceptable(cr, n, threshold) & ok
     verdict = verdicts(cr, acc)
-    bad = ok & ~acc
-    if bad.any():
-        k = int(np.argmax(bad))
-        who = (
-            ""
-            if single
-            else f"{int(bad.sum())} of {r} matrices fail; first respondent {index[k]!r}: "
-        )
-        msg = (
-            f"{where_text(node)}: {who}CR = {cr[k]:.4f} (of the matrix completed by "
-            f"{inc!r}) does not meet the threshold rule {threshold!r} "
-            f"({threshold_text(threshold, n)}; n = {n}, ri_table={ri_table!r}, "
-            f"method={method_c!r}): 需调整 - the judgments contradict each other; revise the "
-            f"matrix and recompute. The weights are returned unchanged."
-        )
-        warnings.warn(msg, InconsistencyWarning, stacklevel=2)
-        report["warnings"].append(msg)
+    warn_inconsistent(
+        cr,
+        ok & ~acc,
+        n=n,
+        single=single,
+        index=index,
+        node=node,
+        threshold=threshold,
+        ri_table=ri_table,
+        method=method_c,
+        report=report,
+        completed_by=inc,
+    )
     lab_index = pd.Index(labs)
     if single:
         w_out: pd.Series | pd.DataFrame = pd.Series(w[0], index=lab_index, name="weight")

@@ -319,22 +319,18 @@ def weights(
         lam, ci, cr, g = (np.where(ok, x, np.nan) for x in (lam, ci, cr, g))
     acc = acceptable(cr, n, threshold) & ok
     verdict = verdicts(cr, acc)
-    bad = ok & ~acc
-    if bad.any():
-        k = int(np.argmax(bad))
-        who = (
-            ""
-            if single
-            else f"{int(bad.sum())} of {r} matrices fail; first respondent {index[k]!r}: "
-        )
-        msg = (
-            f"{where_text(node)}: {who}CR = {cr[k]:.4f} does not meet the threshold rule "
-            f"{threshold!r} ({threshold_text(threshold, n)}; n = {n}, ri_table={ri_table!r}, "
-            f"method={method_c!r}): 需调整 - the judgments contradict each other; revise the "
-            f"matrix and recompute. The weights are returned unchanged."
-        )
-        warnings.warn(msg, InconsistencyWarning, stacklevel=2)
-        report["warnings"].append(msg)
+    warn_inconsistent(
+        cr,
+        ok & ~acc,
+        n=n,
+        single=single,
+        index=index,
+        node=node,
+        threshold=threshold,
+        ri_table=ri_table,
+        method=method_c,
+        report=report,
+    )
 
     lab_index = label_index(labs)  # shared by the weights and the matrix (stored as copies)
     if single:
@@ -563,3 +559,41 @@ def format_weights(w: Any, decimals: int = 4, *, percent: bool = False) -> pd.Se
     if percent:
         return s.map(lambda x: f"{100 * x:.{max(decimals - 2, 0)}f}%")
     return s.map(lambda x: f"{x:.{decimals}f}")
+
+
+def warn_inconsistent(
+    cr: np.ndarray,
+    bad: np.ndarray,
+    *,
+    n: int,
+    single: bool,
+    index: Any,
+    node: Any,
+    threshold: Any,
+    ri_table: str,
+    method: str,
+    report: dict,
+    completed_by: str | None = None,
+) -> None:
+    """Warn (and record in ``report``) when matrices fail the CR threshold rule.
+
+    ``bad`` flags the failing matrices of the stack; the message names the first one.
+    ``completed_by`` names the completion method of an incomplete matrix.
+    """
+    if not bad.any():
+        return
+    k = int(np.argmax(bad))
+    who = (
+        ""
+        if single
+        else f"{int(bad.sum())} of {len(cr)} matrices fail; first respondent {index[k]!r}: "
+    )
+    of = f" (of the matrix completed by {completed_by!r})" if completed_by else ""
+    msg = (
+        f"{where_text(node)}: {who}CR = {cr[k]:.4f}{of} does not meet the threshold rule "
+        f"{threshold!r} ({threshold_text(threshold, n)}; n = {n}, ri_table={ri_table!r}, "
+        f"method={method!r}): 需调整 - the judgments contradict each other; revise the "
+        f"matrix and recompute. The weights are returned unchanged."
+    )
+    warnings.warn(msg, InconsistencyWarning, stacklevel=3)
+    report["warnings"].append(msg)
